@@ -1,0 +1,42 @@
+# Kowalski for the JVM: build, run and test targets. `make help` lists them.
+
+MVN ?= mvn -B
+JAVA ?= java
+LAUNCHER_JAR := launcher/target/kowalski-local.jar
+INGEST_JAR := ingest-catalog/target/ingest-catalog-3.0.0-SNAPSHOT-exec.jar
+
+.PHONY: help build run test test-real stream ingest bench format
+
+help: ## List the targets
+	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  %-14s %s\n", $$1, $$2}'
+
+build: ## Compile every module and package the jars, without tests
+	$(MVN) -q install -DskipTests -Dspotless.check.skip=true
+
+run: build ## Start the embedded store and Kafka, the API on port 4000 and every broker; Ctrl+C stops all
+	$(JAVA) -jar $(LAUNCHER_JAR) run
+
+test: ## Run every unit and integration test (embedded store, in-process Kafka) and check formatting
+	$(MVN) verify
+
+test-real: ## Run the integration suite against MongoDB and Kafka in Testcontainers (needs a Docker engine)
+	@if ! docker info >/dev/null 2>&1; then \
+		echo "make test-real needs a running Docker engine for Testcontainers, and none answers here."; \
+		exit 1; \
+	fi
+	$(MVN) verify -Dkowalski.test.real=true
+
+stream: build ## Publish every file of ALERTS (a folder of .avro alerts) to TOPIC: make stream TOPIC=ztf_20200202_programid1 ALERTS=../shared/data/ztf_alerts/20200202
+	@test -n "$(TOPIC)" || { echo "Set TOPIC, for example: make stream TOPIC=ztf_20200202_programid1 ALERTS=<folder>"; exit 2; }
+	@test -n "$(ALERTS)" || { echo "Set ALERTS to a folder of .avro alert files"; exit 2; }
+	$(JAVA) -jar $(LAUNCHER_JAR) stream --topic "$(TOPIC)" --alerts "$(ALERTS)"
+
+ingest: build ## Ingest a catalog: make ingest ARGS="--catalog_name=TEST --path=<file or folder>"
+	$(JAVA) -jar $(INGEST_JAR) $(ARGS)
+
+bench: ## Run the benchmarks and write docs/benchmarks.md
+	$(MVN) -q install -DskipTests -Dspotless.check.skip=true
+	$(MVN) -q -pl bench exec:java
+
+format: ## Format the Java sources (palantir-java-format through Spotless)
+	$(MVN) -q spotless:apply

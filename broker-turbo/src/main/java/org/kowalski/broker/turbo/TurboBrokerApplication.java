@@ -1,0 +1,35 @@
+package org.kowalski.broker.turbo;
+
+import java.util.Map;
+import org.kowalski.common.config.ConfigLoader;
+import org.kowalski.common.config.InvalidConfigurationException;
+import org.kowalski.common.config.KowalskiConfig;
+import org.kowalski.common.spring.KowalskiApplication;
+import org.kowalski.common.spring.KowalskiCommonConfiguration;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Import;
+
+/** The TURBO alert broker: consumes TURBO alerts from Kafka and stores, enriches, filters and posts them. */
+@SpringBootApplication
+@Import(KowalskiCommonConfiguration.class)
+public class TurboBrokerApplication {
+
+    public static final String SURVEY = "TURBO";
+    public static final String SERVICE_NAME = "broker-turbo";
+
+    /** Starts the broker; its health and metrics are served on {@code brokers.TURBO.management_port}. */
+    public static ConfigurableApplicationContext start(KowalskiConfig config, String... args) {
+        KowalskiConfig.Broker settings = config.brokers().get(SURVEY);
+        if (settings == null || settings.managementPort() == null) {
+            throw new InvalidConfigurationException("Missing key brokers.TURBO.management_port:"
+                    + " set the port of the TURBO broker's health and metrics endpoints in config.yaml");
+        }
+        return KowalskiApplication.run(
+                TurboBrokerApplication.class, SERVICE_NAME, settings.managementPort(), config, Map.of(), args);
+    }
+
+    public static void main(String[] args) {
+        start(ConfigLoader.load(), args);
+    }
+}

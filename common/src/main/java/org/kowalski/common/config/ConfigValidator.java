@@ -1,0 +1,123 @@
+package org.kowalski.common.config;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Checks a loaded configuration before any service starts, so that a bad value stops the start with a
+ * message naming the key and the fix instead of failing later at the first request or alert.
+ */
+public final class ConfigValidator {
+
+    /** HS256 needs a key of at least 256 bits (RFC 7518, section 3.2). */
+    public static final int MIN_JWT_SECRET_BYTES = 32;
+
+    /** The admin password of the shipped defaults, accepted only with the embedded store. */
+    public static final String DEFAULT_ADMIN_PASSWORD = "admin";
+
+    private static final Set<String> CONE_UNITS = Set.of("arcsec", "arcmin", "deg", "rad");
+
+    private ConfigValidator() {}
+
+    /** Throws {@link InvalidConfigurationException} listing every invalid key, or returns normally. */
+    public static void validate(KowalskiConfig config) {
+        List<String> problems = new ArrayList<>();
+        checkServer(config, problems);
+        checkDatabase(config, problems);
+        checkKafka(config, problems);
+        checkCrossMatches(config, problems);
+        if (!problems.isEmpty()) {
+            throw new InvalidConfigurationException("Invalid configuration: " + String.join("; ", problems));
+        }
+    }
+
+    private static void checkServer(KowalskiConfig config, List<String> problems) {
+        KowalskiConfig.Server server = config.server();
+        String secret = server.jwtSecretKey();
+        if (secret == null || secret.getBytes(StandardCharsets.UTF_8).length < MIN_JWT_SECRET_BYTES) {
+            int length = secret == null ? 0 : secret.getBytes(StandardCharsets.UTF_8).length;
+            problems.add("server.JWT_SECRET_KEY is " + length + " bytes long, but HS256 needs at least "
+                    + MIN_JWT_SECRET_BYTES + " bytes: set a longer secret in config.yaml or KOWALSKI_JWT_SECRET_KEY");
+        }
+        if (server.jwtAlgorithm() != null && !"HS256".equals(server.jwtAlgorithm())) {
+            problems.add("server.JWT_ALGORITHM is '" + server.jwtAlgorithm() + "', but only HS256 is supported");
+        }
+        if (server.jwtExpDeltaSeconds() != null && server.jwtExpDeltaSeconds() <= 0) {
+            problems.add("server.JWT_EXP_DELTA_SECONDS is " + server.jwtExpDeltaSeconds()
+                    + ": use a positive number of seconds, or null for tokens that do not expire");
+        }
+        if (server.adminPassword() == null || server.adminPassword().isEmpty()) {
+            problems.add("server.admin_password is empty: set it in config.yaml or KOWALSKI_ADMIN_PASSWORD");
+        } else if (DEFAULT_ADMIN_PASSWORD.equals(server.adminPassword())
+                && !config.database().isEmbedded()) {
+            problems.add("server.admin_password is the default '" + DEFAULT_ADMIN_PASSWORD
+                    + "', which is accepted only with the embedded store (database.embedded: true):"
+                    + " set a password in config.yaml or KOWALSKI_ADMIN_PASSWORD");
+        }
+        checkPort("server.port", server.port(), problems);
+        if (server.clientMaxSize() != null && server.clientMaxSize() <= 0) {
+            problems.add("server.client_max_size is " + server.clientMaxSize() + ": use a positive number of bytes");
+        }
+    }
+
+    private static void checkDatabase(KowalskiConfig config, List<String> problems) {
+        KowalskiConfig.Database database = config.database();
+        if (database.db() == null || database.db().isBlank()) {
+            problems.add("database.db is empty: name the database, for example 'kowalski'");
+        }
+        if (database.isEmbedded()) {
+            if (database.embeddedDataFile() == null
+                    || database.embeddedDataFile().isBlank()) {
+                problems.add("database.embedded_data_file is empty: name the file of the embedded store,"
+                        + " for example data/mongodb/kowalski.mv.db");
+            }
+            return;
+        }
+        boolean hasUri = database.uri() != null && !database.uri().isBlank();
+        if (!hasUri && (database.host() == null || database.host().isBlank())) {
+            problems.add("database.host is empty and database.uri is not set: name the MongoDB host, or set"
+                    + " database.embedded: true for a local run");
+        }
+        if (!hasUri && !Boolean.TRUE.equals(database.srv())) {
+            checkPort("database.port", database.port(), problems);
+        }
+    }
+
+    private static void checkKafka(KowalskiConfig config, List<String> problems) {
+        KowalskiConfig.Kafka kafka = config.kafka();
+        if (kafka.isEmbedded()) {
+            checkPort("kafka.embedded_port", kafka.embeddedPort(), problems);
+        } else if (kafka.bootstrapServers() == null || kafka.bootstrapServers().isBlank()) {
+            problems.add("kafka.bootstrap.servers is empty: list the Kafka brokers as host:port,"
+                    + " or set kafka.embedded: true for a local run");
+        }
+    }
+
+    private static void checkCrossMatches(KowalskiConfig config, List<String> problems) {
+        config.database()
+                .xmatch()
+                .forEach((survey, catalogs) -> catalogs.forEach((catalog, spec) -> {
+                    String key = "database.xmatch." + survey + "." + catalog;
+                    if (spec == null) {
+                        problems.add(key + " is empty: give cone_search_radius and cone_search_unit");
+                        return;
+                    }
+                    if (spec.coneSearchRadius() == null || spec.coneSearchRadius() < 0) {
+                        problems.add(key + ".cone_search_radius is " + spec.coneSearchRadius()
+                                + ": use a radius of 0 or more");
+                    }
+                    if (spec.coneSearchUnit() == null || !CONE_UNITS.contains(spec.coneSearchUnit())) {
+                        problems.add(key + ".cone_search_unit is '" + spec.coneSearchUnit()
+                                + "': use one of arcsec, arcmin, deg, rad");
+                    }
+                }));
+    }
+
+    private static void checkPort(String key, Integer port, List<String> problems) {
+        if (port == null || port < 0 || port > 65535) {
+            problems.add(key + " is " + port + ": use a TCP port from 0 to 65535");
+        }
+    }
+}
