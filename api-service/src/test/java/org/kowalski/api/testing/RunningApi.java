@@ -1,0 +1,80 @@
+package org.kowalski.api.testing;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.kowalski.api.ApiApplication;
+import org.kowalski.api.auth.JwtService;
+import org.kowalski.common.config.KowalskiConfig;
+import org.kowalski.common.testing.TestConfigs;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.test.web.reactive.server.WebTestClient;
+
+/**
+ * The API started on a free loopback port with the embedded store, for one test class. Start it in
+ * {@code @BeforeAll} and close it in {@code @AfterAll}.
+ */
+public final class RunningApi implements AutoCloseable {
+
+    private final ConfigurableApplicationContext context;
+    private final KowalskiConfig config;
+    private final String baseUrl;
+
+    private RunningApi(ConfigurableApplicationContext context, KowalskiConfig config) {
+        this.context = context;
+        this.config = config;
+        this.baseUrl = "http://127.0.0.1:" + context.getEnvironment().getProperty("local.server.port");
+    }
+
+    /** Starts the API with the test defaults and {@code overrides} (a partial {@code kowalski} tree). */
+    public static RunningApi start(Map<String, Object> overrides) {
+        Map<String, Object> tree = new LinkedHashMap<>(overrides);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> server = new LinkedHashMap<>((Map<String, Object>) tree.getOrDefault("server", Map.of()));
+        server.putIfAbsent("port", 0);
+        tree.put("server", server);
+        KowalskiConfig config = TestConfigs.embedded(tree);
+        return new RunningApi(ApiApplication.start(config), config);
+    }
+
+    /** Starts the API with the test defaults. */
+    public static RunningApi start() {
+        return start(Map.of());
+    }
+
+    /** Returns a client for this server with a generous time-out for a loaded test machine. */
+    public WebTestClient client() {
+        return WebTestClient.bindToServer()
+                .baseUrl(baseUrl)
+                .responseTimeout(Duration.ofSeconds(120))
+                .codecs(codecs -> codecs.defaultCodecs().maxInMemorySize(64 * 1024 * 1024))
+                .build();
+    }
+
+    public String baseUrl() {
+        return baseUrl;
+    }
+
+    public KowalskiConfig config() {
+        return config;
+    }
+
+    public <T> T bean(Class<T> type) {
+        return context.getBean(type);
+    }
+
+    /** Returns a token for any user name, signed with the server's key. */
+    public String tokenFor(String username) {
+        return bean(JwtService.class).issue(username);
+    }
+
+    /** Returns a token of the admin user. */
+    public String adminToken() {
+        return tokenFor(config.server().adminUsername());
+    }
+
+    @Override
+    public void close() {
+        context.close();
+    }
+}
