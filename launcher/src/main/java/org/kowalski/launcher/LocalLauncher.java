@@ -1,15 +1,6 @@
 package org.kowalski.launcher;
 
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
-import org.kowalski.api.ApiApplication;
-import org.kowalski.broker.pgir.PgirBrokerApplication;
-import org.kowalski.broker.turbo.TurboBrokerApplication;
-import org.kowalski.broker.wntr.WntrBrokerApplication;
-import org.kowalski.broker.ztf.ZtfBrokerApplication;
 import org.kowalski.common.config.ConfigLoader;
 import org.kowalski.common.config.InvalidConfigurationException;
 import org.kowalski.common.config.KowalskiConfig;
@@ -17,7 +8,6 @@ import org.kowalski.common.infra.EmbeddedInfrastructure;
 import org.kowalski.common.mongo.StoreUnavailableException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.context.ConfigurableApplicationContext;
 
 /**
  * Starts Kowalski on one machine in one process: the embedded store and Kafka broker when configured,
@@ -58,36 +48,20 @@ public final class LocalLauncher {
             System.exit(2);
             return;
         }
+        System.setProperty(EmbeddedInfrastructure.LAUNCHER_PROPERTY, "true");
         System.setProperty(
                 "logging.file.name", config.resolvePath("logs/kowalski.log").toString());
 
-        List<ConfigurableApplicationContext> started = Collections.synchronizedList(new ArrayList<>());
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> stopAll(started), "kowalski-local-stop"));
+        LocalKowalski running;
         try {
-            EmbeddedInfrastructure.ensureStarted(config);
-            started.add(ApiApplication.start(config, args));
-            startBroker(config, "ztf", ZtfBrokerApplication::start, started);
-            startBroker(config, "pgir", PgirBrokerApplication::start, started);
-            startBroker(config, "wntr", WntrBrokerApplication::start, started);
-            startBroker(config, "turbo", TurboBrokerApplication::start, started);
+            running = LocalKowalski.start(config, args);
         } catch (InvalidConfigurationException | StoreUnavailableException e) {
             log.error("Kowalski did not start: {}", e.getMessage());
             System.exit(2);
             return;
         }
+        Runtime.getRuntime().addShutdownHook(new Thread(running::close, "kowalski-local-stop"));
         printWelcome(config);
-    }
-
-    private static void startBroker(
-            KowalskiConfig config,
-            String survey,
-            Function<KowalskiConfig, ConfigurableApplicationContext> start,
-            List<ConfigurableApplicationContext> started) {
-        if (Boolean.FALSE.equals(config.enabled().get(survey))) {
-            log.info("Broker {} is disabled (enabled.{}: false); not starting it", survey, survey);
-            return;
-        }
-        started.add(start.apply(config));
     }
 
     private static void printWelcome(KowalskiConfig config) {
@@ -112,19 +86,5 @@ public final class LocalLauncher {
                 System.lineSeparator(),
                 config.resolvePath("logs"),
                 System.lineSeparator());
-    }
-
-    private static void stopAll(List<ConfigurableApplicationContext> started) {
-        List<ConfigurableApplicationContext> reversed = new ArrayList<>(started);
-        Collections.reverse(reversed);
-        for (ConfigurableApplicationContext context : reversed) {
-            try {
-                context.close();
-            } catch (RuntimeException e) {
-                log.warn("Stopping {} failed: {}", context.getId(), e.toString());
-            }
-        }
-        EmbeddedInfrastructure.stop();
-        log.info("Kowalski stopped");
     }
 }

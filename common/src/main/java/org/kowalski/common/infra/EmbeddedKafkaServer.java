@@ -77,6 +77,8 @@ public final class EmbeddedKafkaServer implements AutoCloseable {
         props.put("num.partitions", "1");
         props.put("auto.create.topics.enable", "true");
         props.put("log.flush.interval.messages", "1");
+        // A single node has no partition leadership to hand over, so a controlled shutdown only waits.
+        props.put("controlled.shutdown.enable", "false");
         KafkaConfig config = KafkaConfig.fromProps(props, false);
 
         formatIfNeeded(absoluteLogDir);

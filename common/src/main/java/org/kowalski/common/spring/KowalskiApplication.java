@@ -52,8 +52,6 @@ public final class KowalskiApplication {
         properties.put("management.endpoints.web.exposure.include", "health,info,prometheus");
         properties.put("management.endpoint.health.show-details", "always");
         properties.put("management.metrics.tags.service", serviceName);
-        // Boot's MongoDB health check sends 'hello', which the embedded store lacks; StoreHealthIndicator pings.
-        properties.put("management.health.mongo.enabled", false);
         if (Boolean.getBoolean(EmbeddedInfrastructure.LAUNCHER_PROPERTY)) {
             properties.put("spring.main.register-shutdown-hook", false);
         }

@@ -46,8 +46,9 @@ public class KowalskiCommonConfiguration {
         return database;
     }
 
+    /** Named as Boot's MongoDB contributor so that Boot's own, which sends 'hello', backs off. */
     @Bean
-    StoreHealthIndicator storeHealthIndicator(MongoClient client, KowalskiConfig config) {
+    StoreHealthIndicator mongoHealthContributor(MongoClient client, KowalskiConfig config) {
         return new StoreHealthIndicator(client, config);
     }
 
