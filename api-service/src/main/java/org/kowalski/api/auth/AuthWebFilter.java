@@ -13,7 +13,7 @@ import reactor.core.publisher.Mono;
 
 /**
  * Reads the {@code Authorization} header of every request, before routing, as the Python original does.
- * The header holds the bare token (what penquins sends) or {@code Bearer <token>} (the scheme matched
+ * The header contains the bare token (what penquins sends) or {@code Bearer <token>} (the scheme matched
  * as a whole first word, case-insensitive). A valid token puts the user name in the exchange attribute
  * {@link #USER_ATTRIBUTE}; routes decide themselves whether they need a user.
  *

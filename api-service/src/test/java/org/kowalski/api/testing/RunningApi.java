@@ -11,10 +11,13 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
 /**
- * The API started on a free loopback port with the embedded store, for one test class. Start it in
- * {@code @BeforeAll} and close it in {@code @AfterAll}.
+ * The API started on a free loopback port with the embedded store. {@link #shared()} returns one
+ * instance with the test defaults for every test class of the JVM, which saves a start-up per class;
+ * {@link #start(Map)} starts a separate one with other settings, to be closed by its test class.
  */
 public final class RunningApi implements AutoCloseable {
+
+    private static RunningApi shared;
 
     private final ConfigurableApplicationContext context;
     private final KowalskiConfig config;
@@ -37,9 +40,13 @@ public final class RunningApi implements AutoCloseable {
         return new RunningApi(ApiApplication.start(config), config);
     }
 
-    /** Starts the API with the test defaults. */
-    public static RunningApi start() {
-        return start(Map.of());
+    /** Returns the API with the test defaults shared by all test classes, started on first use. */
+    public static synchronized RunningApi shared() {
+        if (shared == null) {
+            shared = start(Map.of());
+            Runtime.getRuntime().addShutdownHook(new Thread(shared::close, "shared-api-stop"));
+        }
+        return shared;
     }
 
     /** Returns a client for this server with a generous time-out for a loaded test machine. */

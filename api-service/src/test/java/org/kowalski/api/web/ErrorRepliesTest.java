@@ -3,9 +3,7 @@ package org.kowalski.api.web;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
-import java.util.Map;
 import org.bson.Document;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.kowalski.api.testing.RunningApi;
@@ -24,13 +22,8 @@ class ErrorRepliesTest {
 
     @BeforeAll
     static void startApi() {
-        api = RunningApi.start(Map.of("server", Map.of("client_max_size", 4096)));
+        api = RunningApi.shared();
         client = api.client();
-    }
-
-    @AfterAll
-    static void stopApi() {
-        api.close();
     }
 
     private static Document json(EntityExchangeResult<byte[]> result) {
@@ -159,7 +152,8 @@ class ErrorRepliesTest {
 
     @Test
     void oversizedBodyIs413Json() {
-        String body = "{\"pad\": \"" + "x".repeat(5000) + "\"}";
+        long limit = BodySizeLimitFilter.maxBodyBytes(api.config());
+        String body = "{\"pad\": \"" + "x".repeat((int) limit) + "\"}";
         var result = client.post()
                 .uri("/api/queries")
                 .header(HttpHeaders.AUTHORIZATION, api.adminToken())
@@ -170,6 +164,8 @@ class ErrorRepliesTest {
                 .isEqualTo(413)
                 .expectBody()
                 .returnResult();
-        assertThat(json(result).getString("message")).contains("4096").contains("server.client_max_size");
+        assertThat(json(result).getString("message"))
+                .contains(Long.toString(limit))
+                .contains("server.client_max_size");
     }
 }
