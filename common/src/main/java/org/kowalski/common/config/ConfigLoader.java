@@ -33,7 +33,10 @@ public final class ConfigLoader {
     /** System property, or environment variable {@code KOWALSKI_CONFIG_FILES}: comma-separated override files. */
     public static final String CONFIG_FILES_PROPERTY = "kowalski.config.files";
 
-    /** Environment variables that override a configuration key, so secrets stay out of files. */
+    /**
+     * Environment variables that override a configuration key: the secrets, so they stay out of files,
+     * and the connection settings that a container deployment sets.
+     */
     public static final Map<String, String> ENVIRONMENT_OVERRIDES = environmentOverrides();
 
     private static final Logger log = LoggerFactory.getLogger(ConfigLoader.class);
@@ -54,6 +57,10 @@ public final class ConfigLoader {
         overrides.put("KOWALSKI_DATABASE_ADMIN_PASSWORD", "database.admin_password");
         overrides.put("KOWALSKI_KAFKA_BOOTSTRAP_SERVERS", "kafka.bootstrap.servers");
         overrides.put("KOWALSKI_SKYPORTAL_TOKEN", "skyportal.token");
+        overrides.put("KOWALSKI_SKYPORTAL_PROTOCOL", "skyportal.protocol");
+        overrides.put("KOWALSKI_SKYPORTAL_HOST", "skyportal.host");
+        overrides.put("KOWALSKI_SKYPORTAL_PORT", "skyportal.port");
+        overrides.put("KOWALSKI_MISC_BROKER", "misc.broker");
         return Map.copyOf(overrides);
     }
 

@@ -83,6 +83,15 @@ public final class ConfigValidator {
         if (!hasUri && !Boolean.TRUE.equals(database.srv())) {
             checkPort("database.port", database.port(), problems);
         }
+        // Without a password the client connects unauthenticated: the ping at start-up passes, and the
+        // first read or write fails with an authorization error far from its cause.
+        if (!hasUri
+                && database.username() != null
+                && (database.password() == null || database.password().isEmpty())) {
+            problems.add("database.password is empty for database.username '" + database.username()
+                    + "': set it in config.yaml or KOWALSKI_DATABASE_PASSWORD, or set database.username: null"
+                    + " for a MongoDB without authentication");
+        }
     }
 
     private static void checkKafka(KowalskiConfig config, List<String> problems) {

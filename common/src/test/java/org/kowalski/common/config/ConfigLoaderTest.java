@@ -74,6 +74,38 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void environmentOverridesSkyPortalConnection() throws IOException {
+        KowalskiConfig config = load(
+                null,
+                Map.of(
+                        "KOWALSKI_SKYPORTAL_PROTOCOL", "https",
+                        "KOWALSKI_SKYPORTAL_HOST", "fritz.local",
+                        "KOWALSKI_SKYPORTAL_PORT", "443",
+                        "KOWALSKI_MISC_BROKER", "true"));
+
+        assertThat(config.skyportal().baseUrl()).isEqualTo("https://fritz.local:443");
+        assertThat(config.skyportal().port()).isEqualTo(443);
+        assertThat(config.misc().isBroker()).isTrue();
+    }
+
+    @Test
+    void missingDatabasePasswordRejectedNamingKey() {
+        assertThatThrownBy(() -> load("""
+                        kowalski:
+                          server:
+                            admin_password: a-real-admin-password
+                          database:
+                            embedded: false
+                            host: 127.0.0.1
+                            username: kowalski
+                            password: null
+                        """, Map.of()))
+                .isInstanceOf(InvalidConfigurationException.class)
+                .hasMessageContaining("database.password is empty for database.username 'kowalski'")
+                .hasMessageContaining("KOWALSKI_DATABASE_PASSWORD");
+    }
+
+    @Test
     void shortJwtSecretRejectedNamingKey() {
         assertThatThrownBy(() -> load("""
                         kowalski:
