@@ -4,8 +4,10 @@ MVN ?= mvn -B
 JAVA ?= java
 LAUNCHER_JAR := launcher/target/kowalski-local.jar
 INGEST_JAR := ingest-catalog/target/ingest-catalog-3.0.0-SNAPSHOT-exec.jar
+# Debian's docker-compose (1.29) when installed, else the Compose plugin of the Docker CLI.
+COMPOSE ?= $(shell if command -v docker-compose >/dev/null 2>&1; then echo docker-compose; else echo docker compose; fi)
 
-.PHONY: help build run test test-real stream ingest bench format
+.PHONY: help build run test test-real stream ingest bench format docker_build docker_up docker_down docker_test
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  %-14s %s\n", $$1, $$2}'
@@ -40,3 +42,24 @@ bench: ## Run the benchmarks and write docs/benchmarks.md
 
 format: ## Format the Java sources (palantir-java-format through Spotless)
 	$(MVN) -q spotless:apply
+
+docker_build: docker-compose.yaml .env ## Build the images of docker-compose.yaml (copy a docker-compose.*.defaults.yaml there first)
+	$(COMPOSE) --profile tools build
+
+docker_up: docker-compose.yaml .env ## Start the containers of docker-compose.yaml in the background
+	$(COMPOSE) up -d
+	@echo "Started. '$(COMPOSE) ps' shows the health of each container; wait until every service is healthy."
+
+docker_down: docker-compose.yaml ## Stop and remove the containers of docker-compose.yaml; the data volumes stay
+	$(COMPOSE) down
+
+docker_test: ## Run the deployment tests against the containers that make docker_up started
+	$(MVN) -pl deploy -am test -Dtest=RunningDeploymentTest -Dsurefire.failIfNoSpecifiedTests=false -Dkowalski.docker.test=true
+
+docker-compose.yaml:
+	@echo "docker-compose.yaml is missing: copy docker-compose.defaults.yaml, docker-compose.fritz.defaults.yaml or docker-compose.traefik.defaults.yaml to it (README.md, section Deployment)"
+	@exit 2
+
+.env:
+	@echo ".env is missing: copy .env.example to .env and fill in every empty value (README.md, section Deployment)"
+	@exit 2
