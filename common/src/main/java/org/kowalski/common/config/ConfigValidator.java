@@ -18,6 +18,7 @@ public final class ConfigValidator {
     public static final String DEFAULT_ADMIN_PASSWORD = "admin";
 
     private static final Set<String> CONE_UNITS = Set.of("arcsec", "arcmin", "deg", "rad");
+    private static final Set<String> DISTANCE_METHODS = Set.of("redshift", "z", "mpc");
 
     private ConfigValidator() {}
 
@@ -121,7 +122,28 @@ public final class ConfigValidator {
                         problems.add(key + ".cone_search_unit is '" + spec.coneSearchUnit()
                                 + "': use one of arcsec, arcmin, deg, rad");
                     }
+                    if (spec.isDistanceBased()) {
+                        checkDistanceCatalog(key, spec, problems);
+                    }
                 }));
+    }
+
+    private static void checkDistanceCatalog(String key, KowalskiConfig.XmatchCatalog spec, List<String> problems) {
+        if (spec.distanceValue() == null || spec.distanceValue().isBlank()) {
+            problems.add(key + ".distance_value is empty: name the distance field, such as z or DistMpc");
+        }
+        boolean redshiftField = "z".equals(spec.distanceValue());
+        if (!redshiftField && !DISTANCE_METHODS.contains(String.valueOf(spec.distanceMethod()))) {
+            problems.add(key + ".distance_method is '" + spec.distanceMethod() + "': use one of redshift, z, mpc");
+        }
+        if (spec.cmAtDistance() == null || !(spec.cmAtDistance() > 0)) {
+            problems.add(key + ".cm_at_distance is " + spec.cmAtDistance()
+                    + ": use the match radius of distant galaxies in kpc, such as 30");
+        }
+        if (spec.cmLowDistance() == null || !(spec.cmLowDistance() >= 0)) {
+            problems.add(key + ".cm_low_distance is " + spec.cmLowDistance()
+                    + ": use the match radius of nearby galaxies in arcsec, such as 300");
+        }
     }
 
     private static void checkPort(String key, Integer port, List<String> problems) {

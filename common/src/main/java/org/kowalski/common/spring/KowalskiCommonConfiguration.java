@@ -7,6 +7,9 @@ import org.kowalski.common.config.KowalskiConfig;
 import org.kowalski.common.infra.EmbeddedInfrastructure;
 import org.kowalski.common.mongo.CollectionInitializer;
 import org.kowalski.common.mongo.MongoConnections;
+import org.kowalski.common.sky.SkyQuery;
+import org.kowalski.common.xmatch.CatalogCrossMatcher;
+import org.kowalski.common.xmatch.LatestZtfAlertMatcher;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -47,6 +50,21 @@ public class KowalskiCommonConfiguration {
     }
 
     /** Named as Boot's MongoDB contributor so that Boot's own, which sends 'hello', backs off. */
+    @Bean
+    SkyQuery skyQuery(KowalskiConfig config) {
+        return SkyQuery.forConfig(config);
+    }
+
+    @Bean
+    CatalogCrossMatcher catalogCrossMatcher(MongoDatabase database, SkyQuery skyQuery, KowalskiConfig config) {
+        return new CatalogCrossMatcher(database, skyQuery, config);
+    }
+
+    @Bean
+    LatestZtfAlertMatcher latestZtfAlertMatcher(MongoDatabase database, SkyQuery skyQuery, KowalskiConfig config) {
+        return new LatestZtfAlertMatcher(database, skyQuery, config);
+    }
+
     @Bean
     StoreHealthIndicator mongoHealthContributor(MongoClient client, KowalskiConfig config) {
         return new StoreHealthIndicator(client, config);

@@ -144,6 +144,22 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void badDistanceCatalogRejected() {
+        assertThatThrownBy(() -> load("""
+                        kowalski:
+                          database:
+                            xmatch:
+                              ZTF:
+                                NED_BetaV3:
+                                  distance_method: parsec
+                                  cm_at_distance: 0
+                        """, Map.of()))
+                .isInstanceOf(InvalidConfigurationException.class)
+                .hasMessageContaining("database.xmatch.ZTF.NED_BetaV3.distance_method is 'parsec'")
+                .hasMessageContaining("database.xmatch.ZTF.NED_BetaV3.cm_at_distance is 0.0");
+    }
+
+    @Test
     void missingDefaultsFileNamed() {
         assertThatThrownBy(() -> ConfigLoader.load(dir, List.of(), name -> null))
                 .isInstanceOf(InvalidConfigurationException.class)
