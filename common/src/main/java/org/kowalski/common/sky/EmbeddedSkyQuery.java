@@ -29,12 +29,12 @@ final class EmbeddedSkyQuery implements SkyQuery {
         } catch (InvalidSkyQueryException e) {
             return Flux.error(e);
         }
-        if (options.filterOrEmpty().containsKey(GEO_FIELD)) {
+        if (userClauseWins(options)) {
             return userPositionalQuery(collection, options);
         }
 
         ProjectionPlan plan = ProjectionPlan.of(options.projection());
-        Document query = prefilterQuery(raDeg, decDeg, radiusRad, options.filter());
+        Document query = prefilterQuery(raDeg, decDeg, radiusRad, withoutPositionalClause(options.filter()));
         Flux<Document> matches = Flux.from(find(collection, query, plan.serverProjection(), options))
                 .filter(document -> distanceRad(document, raDeg, decDeg) <= radiusRad)
                 .map(plan::strip);
@@ -56,12 +56,12 @@ final class EmbeddedSkyQuery implements SkyQuery {
         } catch (InvalidSkyQueryException e) {
             return Flux.error(e);
         }
-        if (options.filterOrEmpty().containsKey(GEO_FIELD)) {
+        if (userClauseWins(options)) {
             return userPositionalQuery(collection, options);
         }
 
         ProjectionPlan plan = ProjectionPlan.of(options.projection());
-        Document query = prefilterQuery(raDeg, decDeg, maxDistanceRad, options.filter());
+        Document query = prefilterQuery(raDeg, decDeg, maxDistanceRad, withoutPositionalClause(options.filter()));
         Flux<Ranked> ranked = Flux.from(find(collection, query, plan.serverProjection(), options))
                 .map(document -> new Ranked(document, distanceRad(document, raDeg, decDeg)))
                 .filter(match -> match.distanceRad() >= minDistanceRad && match.distanceRad() <= maxDistanceRad);
@@ -107,9 +107,26 @@ final class EmbeddedSkyQuery implements SkyQuery {
     }
 
     /**
-     * Runs the caller's filter as it is when it has its own {@value SkyQuery#GEO_FIELD} clause, which
-     * replaces the positional clause as it does on MongoDB. A geo operator in that clause fails here,
-     * with the store's error.
+     * Returns whether the filter's own {@value SkyQuery#GEO_FIELD} clause replaces the positional one,
+     * as {@link GeoClauses#merge} decides on MongoDB: it does unless {@code filterFirst} is set.
+     */
+    private static boolean userClauseWins(SkyQueryOptions options) {
+        return !options.filterFirst() && options.filterOrEmpty().containsKey(GEO_FIELD);
+    }
+
+    /** Returns the filter without its own {@value SkyQuery#GEO_FIELD} clause, which the positional clause replaces. */
+    private static Document withoutPositionalClause(Document filter) {
+        if (filter == null || !filter.containsKey(GEO_FIELD)) {
+            return filter;
+        }
+        Document copy = new Document(filter);
+        copy.remove(GEO_FIELD);
+        return copy;
+    }
+
+    /**
+     * Runs the caller's filter as it is when its own {@value SkyQuery#GEO_FIELD} clause replaces the
+     * positional clause. A geo operator in that clause fails here, with the store's error.
      */
     private static Flux<Document> userPositionalQuery(MongoCollection<Document> collection, SkyQueryOptions options) {
         Document projection = options.projection();

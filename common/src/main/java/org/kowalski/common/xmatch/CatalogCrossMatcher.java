@@ -20,8 +20,10 @@ import reactor.core.publisher.Mono;
  * <p>Plain catalogs return every document within their cone ({@code cone_search_radius} in
  * {@code cone_search_unit}, merged with {@code filter}, with {@code projection}), unsorted. Galaxy
  * catalogs ({@code use_distance: true}) take the documents within their coarse cone and keep those
- * that {@link GalaxyMatcher} matches. A catalog that fails (missing collection, store error, invalid
- * unit) is logged and gets an empty list, and the others still run.
+ * that {@link GalaxyMatcher} matches. A catalog that fails (store error, invalid unit) is logged and
+ * gets an empty list, and the others still run. A catalog whose collection does not exist has no
+ * matches. Unlike the original, which read an unknown unit of a galaxy catalog as radians, every
+ * catalog rejects units other than arcsec, arcmin, deg and rad.
  */
 public final class CatalogCrossMatcher {
 

@@ -325,6 +325,27 @@ class EmbeddedSkyQueryTest {
     }
 
     @Test
+    void filterPositionalClauseReplacesCone() {
+        // As on MongoDB, the filter's own clause replaces the cone, so every positioned point matches.
+        Document filter = new Document("coordinates.radec_geojson", new Document("$exists", true));
+        List<Document> replaced = SKY_QUERY
+                .cone(collection, 0, 0, 0, SkyQueryOptions.DEFAULTS.withFilter(filter))
+                .collectList()
+                .block(TIMEOUT);
+        assertThat(replaced).hasSize(POINTS.size() + 2);
+
+        // With filterFirst the cone wins the clash: a zero-radius cone on a stored point finds that point.
+        Point stored = POINTS.get(5);
+        Set<Integer> cone = ids(SKY_QUERY.cone(
+                collection,
+                stored.raDeg(),
+                stored.decDeg(),
+                0,
+                SkyQueryOptions.DEFAULTS.withFilter(filter).withFilterFirst(true)));
+        assertThat(cone).containsExactly(5);
+    }
+
+    @Test
     void invalidPositionsAndRadiiRejected() {
         SkyQueryOptions none = SkyQueryOptions.DEFAULTS;
         assertInvalid(SKY_QUERY.cone(collection, 10, 10, -1e-9, none), "cone radius is -1.0E-9 rad");
