@@ -16,10 +16,17 @@ public class ApiApplication {
 
     public static final String SERVICE_NAME = "api";
 
+    /** Paths of the OpenAPI document and of Swagger UI; {@code /docs/api/} shows the document in Swagger UI. */
+    static final Map<String, Object> DOCS_PROPERTIES = Map.of(
+            "springdoc.api-docs.path", "/docs/api/swagger.json",
+            "springdoc.swagger-ui.enabled", true,
+            "springdoc.swagger-ui.path", "/docs/api/swagger-ui.html",
+            "springdoc.swagger-ui.url", "/docs/api/swagger.json");
+
     /** Starts the API on {@code server.port} with the given configuration. */
     public static ConfigurableApplicationContext start(KowalskiConfig config, String... args) {
         return KowalskiApplication.run(
-                ApiApplication.class, SERVICE_NAME, config.server().port(), config, Map.of(), args);
+                ApiApplication.class, SERVICE_NAME, config.server().port(), config, DOCS_PROPERTIES, args);
     }
 
     public static void main(String[] args) {

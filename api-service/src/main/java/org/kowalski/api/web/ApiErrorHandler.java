@@ -10,6 +10,7 @@ import java.util.stream.Collectors;
 import org.bson.BsonSerializationException;
 import org.bson.codecs.configuration.CodecConfigurationException;
 import org.kowalski.common.config.KowalskiConfig;
+import org.kowalski.common.sky.InvalidSkyQueryException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.annotation.Order;
@@ -81,6 +82,9 @@ public class ApiErrorHandler implements WebExceptionHandler {
             return new ApiException(
                     HttpStatus.METHOD_NOT_ALLOWED,
                     "Method Not Allowed: " + route + " is not a route; this path accepts " + allowed);
+        }
+        if (error instanceof InvalidSkyQueryException skyError) {
+            return ApiException.badRequest("ValidationError: " + skyError.getMessage());
         }
         if (error instanceof ServerWebInputException input) {
             return ApiException.badRequest("Invalid request to " + route + ": " + input.getReason());

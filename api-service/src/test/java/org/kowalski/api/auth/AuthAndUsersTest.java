@@ -108,7 +108,7 @@ class AuthAndUsersTest {
         missingPassword.expectStatus().isBadRequest();
         assertThat(body(missingPassword).getString("message")).isEqualTo("missing password");
 
-        // The original answered these two with 500, which penquins retries.
+        // The original returned 500 for these two, which penquins retries.
         var notJson = post("/api/auth", null, "username=admin");
         notJson.expectStatus().isBadRequest();
         assertThat(body(notJson).getString("message")).startsWith("JSONDecodeError");

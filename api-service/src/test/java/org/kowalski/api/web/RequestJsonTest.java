@@ -29,7 +29,7 @@ class RequestJsonTest {
     }
 
     @Test
-    void keepsKeyOrderAndLastValueOfRepeatedKeys() {
+    void repeatedKeyKeepsOrderAndLastValue() {
         Document body = RequestJson.parseObject("{\"b\": 1, \"a\": 2, \"b\": 3}");
         assertThat(body.keySet()).containsExactly("b", "a");
         assertThat(body.get("b")).isEqualTo(3);

@@ -8,7 +8,7 @@ import java.util.Set;
  */
 public class ForbiddenPipelineException extends RuntimeException {
 
-    /** Why a pipeline was rejected. */
+    /** The reason a pipeline was rejected. */
     public enum Reason {
         /** A stage of the policy's forbidden set, such as {@code $out}, at any depth. */
         FORBIDDEN_STAGE,

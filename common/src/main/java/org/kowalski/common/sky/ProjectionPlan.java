@@ -101,7 +101,8 @@ final class ProjectionPlan {
                 return true;
             }
         }
-        return false;
+        // {_id: 1} alone is an inclusion that returns only _id.
+        return projection.size() == 1 && projection.containsKey("_id") && includes(projection.get("_id"));
     }
 
     /** True for a value that includes its field: 1, true, or an expression other than a projection operator. */
