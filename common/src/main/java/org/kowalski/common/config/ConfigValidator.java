@@ -29,6 +29,7 @@ public final class ConfigValidator {
         checkDatabase(config, problems);
         checkKafka(config, problems);
         checkCrossMatches(config, problems);
+        checkSkyPortal(config, problems);
         if (!problems.isEmpty()) {
             throw new InvalidConfigurationException("Invalid configuration: " + String.join("; ", problems));
         }
@@ -143,6 +144,41 @@ public final class ConfigValidator {
         if (spec.cmLowDistance() == null || !(spec.cmLowDistance() >= 0)) {
             problems.add(key + ".cm_low_distance is " + spec.cmLowDistance()
                     + ": use the match radius of nearby galaxies in arcsec, such as 300");
+        }
+    }
+
+    private static void checkSkyPortal(KowalskiConfig config, List<String> problems) {
+        KowalskiConfig.SkyPortal skyportal = config.skyportal();
+        checkPositive("skyportal.timeout_ms", skyportal.timeoutMs(), problems);
+        checkPositive("skyportal.photometry_timeout_ms", skyportal.photometryTimeoutMs(), problems);
+        checkPositive("skyportal.followup_timeout_ms", skyportal.followupTimeoutMs(), problems);
+        checkPositive("skyportal.outbox_poll_interval_ms", skyportal.outboxPollIntervalMs(), problems);
+        checkPositive("skyportal.retry_initial_delay_ms", skyportal.retryInitialDelayMs(), problems);
+        checkPositive("skyportal.retry_max_delay_ms", skyportal.retryMaxDelayMs(), problems);
+        checkPositive("skyportal.outbox_retention_hours", skyportal.outboxRetentionHours(), problems);
+        if (skyportal.outboxConcurrency() != null && skyportal.outboxConcurrency() < 1) {
+            problems.add("skyportal.outbox_concurrency is " + skyportal.outboxConcurrency()
+                    + ": use 1 or more objects posted in parallel");
+        }
+        checkPositive("misc.filter_max_time_ms", config.misc().filterMaxTimeMs(), problems);
+        checkPositive("misc.filter_check_interval_ms", config.misc().filterCheckIntervalMs(), problems);
+        if (config.misc().isBroker()) {
+            if (skyportal.host() == null || skyportal.host().isBlank()) {
+                problems.add("skyportal.host is empty while misc.broker is true: name the SkyPortal host,"
+                        + " or set misc.broker: false to only store alerts");
+            }
+            if (!"http".equals(skyportal.protocol()) && !"https".equals(skyportal.protocol())) {
+                problems.add("skyportal.protocol is '" + skyportal.protocol() + "': use http or https");
+            }
+            if (skyportal.port() != null) {
+                checkPort("skyportal.port", skyportal.port(), problems);
+            }
+        }
+    }
+
+    private static void checkPositive(String key, Long value, List<String> problems) {
+        if (value != null && value <= 0) {
+            problems.add(key + " is " + value + ": use a positive number");
         }
     }
 

@@ -255,8 +255,24 @@ public record KowalskiConfig(
             List<String> order,
             String url) {}
 
-    /** The {@code skyportal} section: where filter results are posted when {@code misc.broker} is on. */
-    public record SkyPortal(String protocol, String host, Integer port, String username, String token) {
+    /**
+     * The {@code skyportal} section: where filter results are posted when {@code misc.broker} is on, the
+     * request time limits, and how the outbox of failed posts is retried.
+     */
+    public record SkyPortal(
+            String protocol,
+            String host,
+            Integer port,
+            String username,
+            String token,
+            Long timeoutMs,
+            Long photometryTimeoutMs,
+            Long followupTimeoutMs,
+            Long outboxPollIntervalMs,
+            Long retryInitialDelayMs,
+            Long retryMaxDelayMs,
+            Integer outboxConcurrency,
+            Long outboxRetentionHours) {
 
         /** Returns the base URL, such as {@code http://localhost:5000}. */
         public String baseUrl() {
@@ -269,7 +285,13 @@ public record KowalskiConfig(
             String topicPrefix, List<Integer> programids, Integer managementPort, Integer consumerConcurrency) {}
 
     /** The {@code misc} section. */
-    public record Misc(Boolean broker, List<String> supportedPenquinsVersions, Long maxTimeMs, Integer maxRetries) {
+    public record Misc(
+            Boolean broker,
+            List<String> supportedPenquinsVersions,
+            Long maxTimeMs,
+            Integer maxRetries,
+            Long filterMaxTimeMs,
+            Long filterCheckIntervalMs) {
 
         public boolean isBroker() {
             return Boolean.TRUE.equals(broker);
