@@ -3,7 +3,10 @@ package org.kowalski.common.filter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.bson.Document;
+import org.kowalski.common.query.ForbiddenPipelineException;
+import org.kowalski.common.query.PipelineGuard;
 
 /**
  * Builds {@link ActiveFilter}s from documents of the {@code filters} collection, the shape the filters
@@ -12,6 +15,10 @@ import org.bson.Document;
  * {@code auto_followup} and {@code update_annotations}.
  */
 public final class ActiveFilterLoader {
+
+    /** Rejects the stages that read or write other collections, at any depth, and server-side JavaScript. */
+    private static final PipelineGuard GUARD =
+            new PipelineGuard(Set.of(), Set.copyOf(FilterPipelines.FORBIDDEN_STAGES));
 
     private ActiveFilterLoader() {}
 
@@ -81,10 +88,10 @@ public final class ActiveFilterLoader {
     private static CompiledPipeline compile(
             List<Document> upstream, Object stored, List<Integer> permissions, int filterId, String field) {
         List<Document> userStages = userStages(stored, filterId, field);
-        List<String> forbidden = FilterPipelines.forbiddenStages(userStages);
-        if (!forbidden.isEmpty()) {
-            throw new InvalidFilterException("Filter " + filterId + " " + field + " uses the forbidden stages "
-                    + forbidden + ": remove them, because filters may read only the alert and its history");
+        try {
+            GUARD.checkPipeline(userStages);
+        } catch (ForbiddenPipelineException e) {
+            throw new InvalidFilterException("Filter " + filterId + " " + field + ": " + e.getMessage(), e);
         }
         return CompiledPipeline.compile(upstream, userStages, permissions);
     }
