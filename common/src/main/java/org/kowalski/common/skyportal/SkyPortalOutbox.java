@@ -168,6 +168,10 @@ public final class SkyPortalOutbox implements AutoCloseable {
                 delayMs = 0;
             }
         } catch (RuntimeException e) {
+            ScheduledExecutorService current = loop;
+            if (current == null || current.isShutdown()) {
+                return;
+            }
             log.warn("{}: SkyPortal outbox round failed, retrying in {} ms: {}", survey, delayMs, e.toString());
         }
         ScheduledExecutorService current = loop;
