@@ -50,8 +50,10 @@ class IngestCatalogCommandTest {
 
     @Test
     void helpExplainsEveryOption() {
-        String usage =
-                IngestCatalogCommand.commandLine(new IngestCatalogCommand()).getUsageMessage();
+        // Picocli wraps the descriptions, so whitespace runs are joined before searching.
+        String usage = IngestCatalogCommand.commandLine(new IngestCatalogCommand())
+                .getUsageMessage()
+                .replaceAll("\\s+", " ");
 
         for (String option : new String[] {
             "--catalog_name",
