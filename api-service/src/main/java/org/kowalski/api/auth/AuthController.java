@@ -19,8 +19,8 @@ import org.kowalski.common.config.KowalskiConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.web.bind.annotation.PostMapping;
-import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
@@ -63,8 +63,11 @@ class AuthController {
                                                                     + " \"admin\", \"penquins.__version__\":"
                                                                     + " \"2.4.2\"}"))))
     @PostMapping(path = "/api/auth", produces = "application/json")
-    Mono<Reply> authenticate(@RequestBody(required = false) String body) {
-        Document request = RequestJson.parseObject(body);
+    Mono<Reply> authenticate(ServerWebExchange exchange) {
+        return RequestJson.readObject(exchange).flatMap(this::authenticate);
+    }
+
+    private Mono<Reply> authenticate(Document request) {
         String username = requiredString(request, "username");
         String password = requiredString(request, "password");
         checkPenquinsVersion(request);

@@ -25,7 +25,7 @@ import reactor.core.publisher.Mono;
  *       expect and that penquins does not retry;
  *   <li>an expired token: 400 {@code token has expired ...};
  *   <li>a malformed header ({@code Bearer} without a token, another scheme such as {@code Basic}, more
- *       than one token): 401 JSON, where the original answered a plain-text 500.
+ *       than one token): 401 JSON, where the original returned a plain-text 500.
  * </ul>
  */
 @Component

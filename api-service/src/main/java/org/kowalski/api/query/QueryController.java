@@ -14,7 +14,6 @@ import org.kowalski.common.config.KowalskiConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.web.bind.annotation.PostMapping;
-import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
@@ -68,12 +67,15 @@ class QueryController {
                                                 @ExampleObject(name = "drop", value = QueryDocs.DROP)
                                             })))
     @PostMapping(path = "/api/queries", produces = "application/json")
-    Mono<Reply> query(ServerWebExchange exchange, @RequestBody(required = false) String body) {
+    Mono<Reply> query(ServerWebExchange exchange) {
         String user = accessControl.requireUser(exchange);
-        Document request = RequestJson.parseObject(body);
+        return RequestJson.readObject(exchange).flatMap(body -> run(body, user));
+    }
+
+    private Mono<Reply> run(Document body, String user) {
         QueryRequest query = QueryRequest.of(
-                request, user, accessControl.isAdmin(user), queryService.protectedCollections(), defaultMaxTimeMs);
-        return Mono.defer(() -> queryService.execute(query)).doOnCancel(() -> {
+                body, user, accessControl.isAdmin(user), queryService.protectedCollections(), defaultMaxTimeMs);
+        return queryService.execute(query).doOnCancel(() -> {
             cancelledQueries.increment();
             log.info(
                     "Query {} of user '{}' on {} cancelled: the client disconnected",

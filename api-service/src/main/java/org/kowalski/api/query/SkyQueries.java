@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Map;
 import org.bson.Document;
 import org.kowalski.api.web.ApiException;
-import org.kowalski.common.config.KowalskiConfig;
 import org.kowalski.common.query.ForbiddenPipelineException;
 import org.kowalski.common.query.PipelineGuard;
 import org.kowalski.common.sky.Coordinates;
@@ -38,9 +37,9 @@ class SkyQueries {
     private final MongoDatabase database;
     private final SkyQuery skyQuery;
 
-    SkyQueries(MongoDatabase database, KowalskiConfig config) {
+    SkyQueries(MongoDatabase database, SkyQuery skyQuery) {
         this.database = database;
-        this.skyQuery = SkyQuery.forConfig(config);
+        this.skyQuery = skyQuery;
     }
 
     /** Runs a {@code cone_search}: {@code query.object_coordinates} {radec, cone_search_radius, cone_search_unit}. */

@@ -1,7 +1,6 @@
 package org.kowalski.api.query;
 
 import com.mongodb.client.model.Projections;
-import com.mongodb.reactivestreams.client.FindPublisher;
 import com.mongodb.reactivestreams.client.MongoDatabase;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
@@ -17,9 +16,9 @@ import org.kowalski.api.web.ApiException;
 import org.kowalski.common.config.KowalskiConfig;
 import org.kowalski.common.query.ForbiddenPipelineException;
 import org.kowalski.common.query.PipelineGuard;
-import org.kowalski.common.sky.SkyQuery;
+import org.kowalski.common.sky.SkyQueryOptions;
+import org.kowalski.common.sky.SkyRegionQuery;
 import org.springframework.stereotype.Component;
-import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
@@ -30,7 +29,9 @@ import reactor.core.publisher.Mono;
  * as Python does ({@code 90} gives {@code contour90}, {@code 90.0} gives {@code contour90.0}).
  *
  * <p>Unlike the original, {@code trigger_id} is matched against the stored field {@code triggerid},
- * and the catalog's kwargs apply to the catalog search only, not to the skymap look-up.
+ * and the catalog's kwargs apply to the catalog search only, not to the skymap look-up. The search
+ * inside the contour runs through the shared {@link SkyRegionQuery}: MongoDB's {@code $geoWithin}, or
+ * an exact spherical-polygon test on the embedded store.
  */
 @Component
 class SkymapQueries {
@@ -39,12 +40,12 @@ class SkymapQueries {
 
     private final MongoDatabase database;
     private final String skymapsCollection;
-    private final boolean embeddedStore;
+    private final SkyRegionQuery regionQuery;
 
     SkymapQueries(MongoDatabase database, KowalskiConfig config) {
         this.database = database;
         this.skymapsCollection = config.collection("skymaps");
-        this.embeddedStore = config.database().isEmbedded();
+        this.regionQuery = SkyRegionQuery.forConfig(config);
     }
 
     /** Runs a {@code skymap} query with the cursor options of {@code find}. */
@@ -85,20 +86,16 @@ class SkymapQueries {
     private Mono<List<Document>> findInside(
             String catalog, Document filter, Document projection, Document contour, FindOptions options) {
         Document multiPolygon = new Document("type", "MultiPolygon").append("coordinates", contour.get("coordinates"));
-        if (embeddedStore) {
-            // TODO: the embedded store has no $geoWithin; a polygon search belongs in the shared sky component.
-            return Mono.error(ApiException.badRequest("NotImplementedError: skymap queries need MongoDB's geo"
-                    + " operators, which the embedded store lacks; run Kowalski against MongoDB"
-                    + " (database.embedded: false) for skymap queries"));
-        }
-        Document inside =
-                new Document(SkyQuery.GEO_FIELD, new Document("$geoWithin", new Document("$geometry", multiPolygon)));
-        Document query = new Document("$and", List.of(filter, inside));
-        FindPublisher<Document> find = database.getCollection(catalog).find(query);
-        if (projection != null) {
-            find = find.projection(projection);
-        }
-        return Flux.from(options.applyTo(find)).collectList();
+        SkyQueryOptions regionOptions = SkyQueryOptions.of(filter, projection)
+                .withSort(options.sort())
+                .withSkip(options.skip())
+                .withLimit(options.limit())
+                .withHint(options.hint())
+                .withMaxTimeMs(options.maxTimeMs())
+                .withComment(options.comment());
+        return regionQuery
+                .within(database.getCollection(catalog), multiPolygon, regionOptions)
+                .collectList();
     }
 
     /** Returns the look-up filter {$or: [dateobs?, triggerid?, aliases?], localization_name}. */

@@ -7,6 +7,8 @@ import com.mongodb.client.model.Updates;
 import com.mongodb.reactivestreams.client.MongoCollection;
 import com.mongodb.reactivestreams.client.MongoDatabase;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.ExampleObject;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.util.ArrayList;
 import java.util.Date;
@@ -26,7 +28,6 @@ import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.PutMapping;
-import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
@@ -56,11 +57,24 @@ class UserController {
     @Operation(
             summary = "Create a user (admin)",
             description = "Body {\"username\", \"password\", \"email\"?, \"permissions\"?}. Returns 'added user"
-                    + " <username>'; 400 when username or password is missing, 409 when the user exists.")
+                    + " <username>'; 400 when username or password is missing, 409 when the user exists.",
+            requestBody =
+                    @io.swagger.v3.oas.annotations.parameters.RequestBody(
+                            content =
+                                    @Content(
+                                            mediaType = "application/json",
+                                            examples =
+                                                    @ExampleObject(
+                                                            value = "{\"username\": \"alice\", \"password\":"
+                                                                    + " \"s3cret\", \"email\":"
+                                                                    + " \"alice@example.org\"}"))))
     @PostMapping(path = "/api/users", produces = "application/json")
-    Mono<Reply> createUser(ServerWebExchange exchange, @RequestBody(required = false) String body) {
+    Mono<Reply> createUser(ServerWebExchange exchange) {
         accessControl.requireAdmin(exchange);
-        Document request = RequestJson.parseObject(body);
+        return RequestJson.readObject(exchange).flatMap(this::createUser);
+    }
+
+    private Mono<Reply> createUser(Document request) {
         String username = optionalString(request, "username");
         String password = optionalString(request, "password");
         if (username == null || password == null) {
@@ -86,14 +100,20 @@ class UserController {
             description = "Body {\"username\"?: new name, \"password\"?: new password, \"email\"?,"
                     + " \"permissions\"?}. Renames the user when 'username' differs, then sets the other"
                     + " fields on the (renamed) user. The admin user cannot be renamed. Returns 'edited user"
-                    + " <username>'.")
+                    + " <username>'.",
+            requestBody =
+                    @io.swagger.v3.oas.annotations.parameters.RequestBody(
+                            content =
+                                    @Content(
+                                            mediaType = "application/json",
+                                            examples = @ExampleObject(value = "{\"password\": \"n3w-s3cret\"}"))))
     @PutMapping(path = "/api/users/{username}", produces = "application/json")
-    Mono<Reply> editUser(
-            ServerWebExchange exchange,
-            @PathVariable("username") String username,
-            @RequestBody(required = false) String body) {
+    Mono<Reply> editUser(ServerWebExchange exchange, @PathVariable("username") String username) {
         accessControl.requireAdmin(exchange);
-        Document request = RequestJson.parseObject(body);
+        return RequestJson.readObject(exchange).flatMap(request -> editUser(username, request));
+    }
+
+    private Mono<Reply> editUser(String username, Document request) {
         String newName = optionalString(request, "username");
         String password = optionalString(request, "password");
         boolean rename = newName != null && !newName.equals(username);

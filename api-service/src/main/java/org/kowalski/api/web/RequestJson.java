@@ -7,9 +7,13 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import org.bson.Document;
+import org.springframework.core.io.buffer.DataBufferUtils;
+import org.springframework.web.server.ServerWebExchange;
+import reactor.core.publisher.Mono;
 
 /**
  * Parses request bodies as plain JSON, the way the Python original's {@code json.loads} reads them,
@@ -27,6 +31,32 @@ public final class RequestJson {
             .build();
 
     private RequestJson() {}
+
+    /**
+     * Reads the request body as UTF-8 and parses it as {@link #parse(String)} does, regardless of the
+     * {@code Content-Type}, as the Python original read every body ({@code curl -d} sends JSON as
+     * form data). An empty body is an empty string, which fails parsing with a 400.
+     */
+    public static Mono<Object> read(ServerWebExchange exchange) {
+        return readText(exchange).map(RequestJson::parse);
+    }
+
+    /** Reads the request body and parses it as {@link #parseObject(String)} does. */
+    public static Mono<Document> readObject(ServerWebExchange exchange) {
+        return readText(exchange).map(RequestJson::parseObject);
+    }
+
+    private static Mono<String> readText(ServerWebExchange exchange) {
+        return DataBufferUtils.join(exchange.getRequest().getBody())
+                .map(buffer -> {
+                    try {
+                        return buffer.toString(StandardCharsets.UTF_8);
+                    } finally {
+                        DataBufferUtils.release(buffer);
+                    }
+                })
+                .defaultIfEmpty("");
+    }
 
     /**
      * Parses a JSON text of any kind (object, array, scalar).

@@ -6,8 +6,9 @@
  *       controller; {@link org.kowalski.api.web.Reply#success(String, Object)} builds the envelope
  *       {@code {status, message, data}} and {@link org.kowalski.api.web.ReplyWriter} writes it as
  *       relaxed Extended JSON ({@link org.kowalski.api.web.ExtendedJson}).
- *   <li>Request bodies: take {@code @RequestBody(required = false) String body} and parse it with
- *       {@link org.kowalski.api.web.RequestJson#parseObject(String)}, which keeps 64-bit integers exact.
+ *   <li>Request bodies: read them with {@link org.kowalski.api.web.RequestJson#readObject} (JSON
+ *       whatever the {@code Content-Type}, 64-bit integers exact) rather than {@code @RequestBody},
+ *       which WebFlux refuses for form-encoded bodies such as those {@code curl -d} sends.
  *   <li>Errors: throw or {@code Mono.error} an {@link org.kowalski.api.web.ApiException} with a message
  *       that names the value and the fix; {@link org.kowalski.api.web.ApiErrorHandler} writes every
  *       error, MongoDB's included, as JSON with a 4xx status unless the server itself failed.

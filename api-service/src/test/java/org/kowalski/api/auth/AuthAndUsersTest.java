@@ -81,6 +81,18 @@ class AuthAndUsersTest {
     }
 
     @Test
+    void authReadsJsonWhateverContentType() {
+        // curl -d sends form encoding, and the original read every body as JSON.
+        var response = client.post()
+                .uri("/api/auth")
+                .contentType(MediaType.APPLICATION_FORM_URLENCODED)
+                .bodyValue("{\"username\": \"admin\", \"password\": \"admin\"}")
+                .exchange();
+        response.expectStatus().isOk();
+        assertThat(body(response).getString("token")).isNotBlank();
+    }
+
+    @Test
     void authWithWrongCredentialsIs401Unauthorized() {
         var response = post("/api/auth", null, "{\"username\": \"noname\", \"password\": \"nopass\"}");
         response.expectStatus().isUnauthorized();

@@ -7,12 +7,15 @@ import org.bson.Document;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.kowalski.api.testing.RunningApi;
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DefaultDataBufferFactory;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.EntityExchangeResult;
 import org.springframework.test.web.reactive.server.WebTestClient;
+import reactor.core.publisher.Flux;
 
 /** Error replies that every route shares: JSON bodies for auth failures, 404, 405 and 413. */
 class ErrorRepliesTest {
@@ -148,6 +151,27 @@ class ErrorRepliesTest {
         assertThat(json(result).getString("message"))
                 .startsWith("Method Not Allowed")
                 .contains("GET");
+    }
+
+    @Test
+    void oversizedChunkedBodyIs413Json() {
+        long limit = BodySizeLimitFilter.maxBodyBytes(api.config());
+        int chunkBytes = 1024 * 1024;
+        long chunks = limit / chunkBytes + 2;
+        Flux<DataBuffer> body = Flux.range(0, (int) chunks)
+                .map(i -> DefaultDataBufferFactory.sharedInstance.wrap(new byte[chunkBytes]));
+        var result = client.post()
+                .uri("/api/queries")
+                .header(HttpHeaders.AUTHORIZATION, api.adminToken())
+                .contentType(MediaType.APPLICATION_JSON)
+                .body(body, DataBuffer.class)
+                .exchange()
+                .expectStatus()
+                .isEqualTo(413)
+                .expectBody()
+                .returnResult();
+        assertThat(result.getRequestHeaders().getContentLength()).isEqualTo(-1);
+        assertThat(json(result).getString("message")).contains("server.client_max_size");
     }
 
     @Test
