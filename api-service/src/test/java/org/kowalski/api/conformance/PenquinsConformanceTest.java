@@ -240,6 +240,41 @@ class PenquinsConformanceTest {
     }
 
     @Test
+    void skymapQueryAndMissingContour() throws Exception {
+        // A square contour around the source, in [ra - 180, dec] degrees, as the skymap route stores it.
+        double lon = 68.578209 - 180;
+        double lat = 49.0871395;
+        List<List<Double>> ring = List.of(
+                List.of(lon - 2, lat - 1),
+                List.of(lon + 2, lat - 1),
+                List.of(lon + 2, lat + 1),
+                List.of(lon - 2, lat + 1),
+                List.of(lon - 2, lat - 1));
+        Document skymap = new Document("dateobs", java.util.Date.from(java.time.Instant.parse("2023-06-23T15:42:26Z")))
+                .append("localization_name", "penquins_square")
+                .append("aliases", List.of())
+                .append(
+                        "contours",
+                        new Document(
+                                "contour90",
+                                new Document("type", "MultiPolygon").append("coordinates", List.of(List.of(ring)))));
+        var skymaps = api.bean(MongoDatabase.class).getCollection("skymaps");
+        Mono.from(skymaps.deleteMany(new Document("localization_name", "penquins_square")))
+                .block(Duration.ofSeconds(30));
+        Mono.from(skymaps.insertOne(skymap)).block(Duration.ofSeconds(30));
+
+        String query = "{\"query_type\": \"skymap\", \"query\": {\"skymap\": {\"localization_name\":"
+                + " \"penquins_square\", \"dateobs\": \"2023-06-23T15:42:26.000\", \"contour\": %d},"
+                + " \"catalog\": \"" + OTHER_CATALOG + "\", \"filter\": {}, \"projection\": {\"_id\": 1}}}";
+        List<Document> inside = query("default", String.format(query, 90)).getList("data", Document.class);
+        assertThat(inside).containsExactly(new Document("_id", "src1"));
+
+        Reply missing = send("default", "POST", "/api/queries", token, String.format(query, 20));
+        assertThat(missing.status()).isEqualTo(400);
+        assertThat(missing.body().getString("message")).isEqualTo("ValueError: Contour level 20 not found in skymap");
+    }
+
+    @Test
     void dropByAdmin() throws Exception {
         MongoDatabase database = api.bean(MongoDatabase.class);
         Mono.from(database.getCollection("penquins_scratch").insertOne(new Document("x", 1)))
