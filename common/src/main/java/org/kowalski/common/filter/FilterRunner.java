@@ -1,8 +1,6 @@
 package org.kowalski.common.filter;
 
 import com.mongodb.MongoExecutionTimeoutException;
-import com.mongodb.MongoSocketException;
-import com.mongodb.MongoTimeoutException;
 import com.mongodb.reactivestreams.client.MongoCollection;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -18,6 +16,7 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.bson.Document;
+import org.kowalski.common.mongo.StoreOutages;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
@@ -311,9 +310,8 @@ public final class FilterRunner {
         return error instanceof TimeoutException || error instanceof MongoExecutionTimeoutException;
     }
 
-    // TODO: use the shared store-outage classification once it is in common.
     private static boolean isStoreOutage(Throwable error) {
-        return error instanceof MongoSocketException || error instanceof MongoTimeoutException;
+        return StoreOutages.isOutage(error);
     }
 
     enum Status {

@@ -20,6 +20,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.kowalski.common.alert.MongifiedAlert;
 import org.kowalski.common.config.KowalskiConfig;
 import org.kowalski.common.infra.EmbeddedMongoServer;
 import org.kowalski.common.skyportal.SurveyProfile;
@@ -106,9 +107,9 @@ class AlertFilterStageTest {
 
     @Test
     void outageLosesNothingAndReplayPostsNothing() throws InterruptedException {
-        List<SampleAlerts.Sample> samples = SampleAlerts.readFolder("data/ztf_alerts/20200202");
+        List<MongifiedAlert> samples = SampleAlerts.readFolder("data/ztf_alerts/20200202");
         List<Document> stored = new ArrayList<>();
-        for (SampleAlerts.Sample sample : samples) {
+        for (MongifiedAlert sample : samples) {
             SampleAlerts.store(database, "ZTF", sample, 1);
             stored.add(sample.alert());
         }
@@ -234,7 +235,7 @@ class AlertFilterStageTest {
 
     @Test
     void followupScenarioKeepsOneRequest() {
-        SampleAlerts.Sample sample = SampleAlerts.read("data/ztf_alerts/20200202/1127561445515015011.avro");
+        MongifiedAlert sample = SampleAlerts.read("data/ztf_alerts/20200202/1127561445515015011.avro");
         SampleAlerts.store(database, "ZTF", sample, 1);
         String objectId = sample.objectId();
         Document alert = sample.alert();

@@ -17,6 +17,7 @@ import org.bson.Document;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.kowalski.common.alert.MongifiedAlert;
 import org.kowalski.common.config.KowalskiConfig;
 import org.kowalski.common.infra.EmbeddedMongoServer;
 import org.kowalski.common.testing.TestConfigs;
@@ -99,7 +100,7 @@ class FilterRunnerTest {
         return ActiveFilterLoader.fromDocument(filter, FilterPipelines.upstream(CONFIG, "ZTF_alerts"));
     }
 
-    private static List<PassedFilter> run(ActiveFilter filter, SampleAlerts.Sample sample) {
+    private static List<PassedFilter> run(ActiveFilter filter, MongifiedAlert sample) {
         return runner.run(List.of(filter), Map.of(sample.candid(), sample.objectId()))
                 .block()
                 .get(sample.candid());
@@ -107,7 +108,7 @@ class FilterRunnerTest {
 
     @Test
     void drbFilterPasses() {
-        SampleAlerts.Sample sample = SampleAlerts.read(FIXTURE);
+        MongifiedAlert sample = SampleAlerts.read(FIXTURE);
         SampleAlerts.store(database, "ZTF", sample, 1);
 
         List<PassedFilter> passed = run(load(filterDocument(templateStages(), false, null)), sample);
@@ -125,7 +126,7 @@ class FilterRunnerTest {
 
     @Test
     void autosaveFiveForms() {
-        SampleAlerts.Sample sample = SampleAlerts.read(FIXTURE);
+        MongifiedAlert sample = SampleAlerts.read(FIXTURE);
         SampleAlerts.store(database, "ZTF", sample, 1);
         List<Document> stages = templateStages();
 
@@ -153,7 +154,7 @@ class FilterRunnerTest {
 
     @Test
     void autosavePipelineDecides() {
-        SampleAlerts.Sample sample = SampleAlerts.read(FIXTURE);
+        MongifiedAlert sample = SampleAlerts.read(FIXTURE);
         SampleAlerts.store(database, "ZTF", sample, 1);
         Document passing = new Document("active", true)
                 .append("comment", "kept")
@@ -172,7 +173,7 @@ class FilterRunnerTest {
 
     @Test
     void followupPriorityValidityRadius() {
-        SampleAlerts.Sample sample = SampleAlerts.read(FIXTURE);
+        MongifiedAlert sample = SampleAlerts.read(FIXTURE);
         SampleAlerts.store(database, "ZTF", sample, 1);
         Document followup = new Document("active", true)
                 .append("pipeline", "[{\"$match\": {\"candidate.drb\": {\"$gt\": 0.5}}}]")
@@ -202,7 +203,7 @@ class FilterRunnerTest {
 
     @Test
     void followupUrgencyHasNoDates() {
-        SampleAlerts.Sample sample = SampleAlerts.read(FIXTURE);
+        MongifiedAlert sample = SampleAlerts.read(FIXTURE);
         SampleAlerts.store(database, "ZTF", sample, 1);
         Document followup = new Document("active", true)
                 .append("pipeline", "[{\"$match\": {\"candidate.drb\": {\"$gt\": 0.5}}}]")
@@ -222,7 +223,7 @@ class FilterRunnerTest {
 
     @Test
     void followupPipelineOverridesPayloadAndComment() {
-        SampleAlerts.Sample sample = SampleAlerts.read(FIXTURE);
+        MongifiedAlert sample = SampleAlerts.read(FIXTURE);
         SampleAlerts.store(database, "ZTF", sample, 1);
         Document followup = new Document("active", true)
                 .append(
@@ -245,7 +246,7 @@ class FilterRunnerTest {
 
     @Test
     void invalidFollowupKeepsPass() {
-        SampleAlerts.Sample sample = SampleAlerts.read(FIXTURE);
+        MongifiedAlert sample = SampleAlerts.read(FIXTURE);
         SampleAlerts.store(database, "ZTF", sample, 1);
         Document followup = new Document("active", true)
                 .append("pipeline", "[{\"$match\": {}}]")
@@ -260,7 +261,7 @@ class FilterRunnerTest {
 
     @Test
     void stationaryForcedPhotometryPasses() {
-        SampleAlerts.Sample sample = SampleAlerts.read(FP_FIXTURE);
+        MongifiedAlert sample = SampleAlerts.read(FP_FIXTURE);
         SampleAlerts.store(database, "ZTF", sample, 1);
         List<Document> stages = new ArrayList<>(templateStages());
         stages.add(
@@ -279,10 +280,10 @@ class FilterRunnerTest {
 
     @Test
     void batchMatchesSingleRuns() {
-        List<SampleAlerts.Sample> samples = new ArrayList<>(SampleAlerts.readFolder("data/ztf_alerts/20200202"));
+        List<MongifiedAlert> samples = new ArrayList<>(SampleAlerts.readFolder("data/ztf_alerts/20200202"));
         samples.addAll(SampleAlerts.readFolder("data/ztf_alerts/20231012").subList(0, 4));
         Map<Long, String> objectIds = new LinkedHashMap<>();
-        for (SampleAlerts.Sample sample : samples) {
+        for (MongifiedAlert sample : samples) {
             SampleAlerts.store(database, "ZTF", sample, 1);
             objectIds.put(sample.candid(), sample.objectId());
         }

@@ -3,53 +3,44 @@ package org.kowalski.common.skyportal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.apache.avro.generic.GenericRecord;
 import org.bson.Document;
 import org.junit.jupiter.api.Test;
+import org.kowalski.common.alert.AlertMongifier;
+import org.kowalski.common.alert.AvroDocuments;
+import org.kowalski.common.alert.ForcedPhotometry;
+import org.kowalski.common.alert.MongifiedAlert;
+import org.kowalski.common.testing.AlertFixtures;
 import org.kowalski.common.testing.AvroSamples;
 import org.kowalski.common.testing.SharedData;
 
 class PhotometryTest {
 
-    private static Document record(String relativePath) {
-        Path path = SharedData.require(relativePath);
-        GenericRecord record = AvroSamples.read(path).get(0);
-        return Document.parse(record.toString().replace("NaN", "null"));
+    private static MongifiedAlert alert(Path file) {
+        try {
+            return AlertMongifier.mongify(
+                    AvroDocuments.toDocument(
+                            AlertFixtures.records(Files.readAllBytes(file)).get(0)),
+                    file.toString().contains("wntr") ? "objectid" : "objectId");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
-    private static List<Document> list(Document record, String key) {
-        List<Document> documents = new ArrayList<>();
-        if (record.get(key) instanceof List<?> items) {
-            items.forEach(item -> documents.add((Document) item));
-        }
-        return documents;
-    }
-
-    /** Drops the fields whose value is null or -99999, as the broker cleans forced photometry. */
-    private static List<Document> cleaned(List<Document> points) {
-        List<Document> result = new ArrayList<>();
-        for (Document point : points) {
-            Document copy = new Document();
-            point.forEach((key, value) -> {
-                if (value != null && !(value instanceof Number number && number.doubleValue() == -99999)) {
-                    copy.put(key, value);
-                }
-            });
-            result.add(copy);
-        }
-        return result;
+    private static MongifiedAlert alert(String relativePath) {
+        return alert(SharedData.require(relativePath));
     }
 
     @Test
     void ztfAlertHas32Rows() {
-        Document record = record("data/ztf_alerts/20200202/1127561445515015011.avro");
+        MongifiedAlert alert = alert("data/ztf_alerts/20200202/1127561445515015011.avro");
 
-        List<Photometry.Row> rows = Photometry.alertRows(
-                SurveyProfile.ZTF, record.get("candidate", Document.class), list(record, "prv_candidates"));
+        List<Photometry.Row> rows = Photometry.alertRows(SurveyProfile.ZTF, alert.candidate(), alert.prvCandidates());
 
         assertThat(rows).hasSize(32);
         assertThat(rows).allSatisfy(row -> assertThat(row.fluxErr()).isFinite());
@@ -58,11 +49,12 @@ class PhotometryTest {
 
     @Test
     void forcedPhotometryGives28Rows() {
-        Document record = record("data/ztf_alerts/20231012/2475433850015010009.avro");
+        MongifiedAlert alert = alert("data/ztf_alerts/20231012/2475433850015010009.avro");
 
-        List<Photometry.Row> alertRows = Photometry.alertRows(
-                SurveyProfile.ZTF, record.get("candidate", Document.class), list(record, "prv_candidates"));
-        List<Photometry.Row> forcedRows = Photometry.forcedRows(SurveyProfile.ZTF, cleaned(list(record, "fp_hists")));
+        List<Photometry.Row> alertRows =
+                Photometry.alertRows(SurveyProfile.ZTF, alert.candidate(), alert.prvCandidates());
+        List<Photometry.Row> forcedRows =
+                Photometry.forcedRows(SurveyProfile.ZTF, ForcedPhotometry.clean(alert.fpHists()));
 
         assertThat(alertRows.size() + forcedRows.size()).isEqualTo(28);
         assertThat(alertRows).hasSize(21);
@@ -154,10 +146,9 @@ class PhotometryTest {
 
     @Test
     void wntrRowUsesJBand() {
-        Document record = record("data/wntr_alerts/20240311/" + wntrFixture() + ".avro");
+        MongifiedAlert alert = alert("data/wntr_alerts/20240311/" + wntrFixture() + ".avro");
 
-        List<Photometry.Row> rows = Photometry.alertRows(
-                SurveyProfile.WNTR, record.get("candidate", Document.class), list(record, "prv_candidates"));
+        List<Photometry.Row> rows = Photometry.alertRows(SurveyProfile.WNTR, alert.candidate(), alert.prvCandidates());
         List<Photometry.Put> puts = Photometry.puts(
                 SurveyProfile.WNTR, "WNTR24awati", 3, java.util.Collections.singletonMap(null, 5L), rows);
 
@@ -171,7 +162,7 @@ class PhotometryTest {
 
     private static String wntrFixture() {
         for (Path file : AvroSamples.avroFiles(SharedData.require("data/wntr_alerts/20240311"))) {
-            if (AvroSamples.read(file).get(0).get("candid").toString().equals("3608694")) {
+            if (alert(file).candid() == 3608694L) {
                 return file.getFileName().toString().replace(".avro", "");
             }
         }
@@ -182,14 +173,13 @@ class PhotometryTest {
     void pgirRowsAreJBand() {
         List<Path> files = AvroSamples.avroFiles(SharedData.require("data/pgir_alerts/20210629"));
         for (Path file : files) {
-            GenericRecord record = AvroSamples.read(file).get(0);
-            if (!record.get("candid").toString().equals("114297926")) {
+            MongifiedAlert alert = alert(file);
+            if (alert.candid() != 114297926L) {
                 continue;
             }
-            Document alert = Document.parse(record.toString().replace("NaN", "null"));
 
-            List<Photometry.Row> rows = Photometry.alertRows(
-                    SurveyProfile.PGIR, alert.get("candidate", Document.class), list(alert, "prv_candidates"));
+            List<Photometry.Row> rows =
+                    Photometry.alertRows(SurveyProfile.PGIR, alert.candidate(), alert.prvCandidates());
 
             assertThat(rows).hasSize(71);
             assertThat(rows).allSatisfy(row -> assertThat(row.filter()).isEqualTo("cspjs"));
