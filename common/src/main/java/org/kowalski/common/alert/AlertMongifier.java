@@ -41,6 +41,7 @@ public final class AlertMongifier {
         }
 
         List<Document> prvCandidates = documents(alert.remove("prv_candidates"), "prv_candidates", candid);
+        boolean hasFpHists = alert.containsKey("fp_hists");
         List<Document> fpHists = new ArrayList<>(documents(alert.remove("fp_hists"), "fp_hists", candid));
         fpHists.sort(Comparator.comparing(
                 (Document point) -> point.get("jd") instanceof Number jd ? jd.doubleValue() : null,
@@ -48,7 +49,7 @@ public final class AlertMongifier {
 
         alert.put("classifications", new Document());
         alert.put("coordinates", coordinates(alert, candid, objectIdText));
-        return new MongifiedAlert(candid, objectIdText, alert, prvCandidates, fpHists);
+        return new MongifiedAlert(candid, objectIdText, alert, prvCandidates, fpHists, hasFpHists);
     }
 
     /** Returns the {@code coordinates} document of an alert position. */

@@ -40,7 +40,7 @@ import reactor.util.retry.Retry;
  * replaying a message changes nothing:
  *
  * <ul>
- *   <li>the alerts collection holds one document per {@code candid} (a unique index); an alert already
+ *   <li>the alerts collection contains one document per {@code candid} (a unique index); an alert already
  *       there is reported as a duplicate and left alone;
  *   <li>the aux collection holds one document per object ({@code _id} = object id) with {@code
  *       cross_matches}, {@code prv_candidates} and, for surveys with forced photometry, {@code
@@ -114,33 +114,38 @@ public final class AlertStore {
 
     /**
      * Inserts the alerts not stored yet with one unordered bulk insert. An alert whose candid is already
-     * stored, or repeated in the batch, is a duplicate; a document the store rejects for itself (too large,
-     * for example) is a failure; a store outage is an error of the returned Mono.
+     * stored, or repeated in the batch, is a duplicate. A document that the store rejects (too large, for
+     * example) is a failure. A store outage is an error of the returned Mono.
      */
     public Mono<InsertOutcome> insertAlerts(List<MongifiedAlert> batch) {
-        List<Long> candids = batch.stream().map(MongifiedAlert::candid).toList();
-        return storedCandids(candids).flatMap(stored -> {
-            Set<Long> duplicates = new LinkedHashSet<>();
-            Set<Long> seen = new HashSet<>(stored);
-            List<MongifiedAlert> toInsert = new ArrayList<>();
-            for (MongifiedAlert alert : batch) {
-                if (seen.add(alert.candid())) {
-                    toInsert.add(alert);
-                } else {
-                    duplicates.add(alert.candid());
-                }
+        return storedCandids(batch.stream().map(MongifiedAlert::candid).toList())
+                .flatMap(stored -> insertAlerts(batch, stored));
+    }
+
+    /**
+     * Inserts the alerts as {@link #insertAlerts(List)} does, given the candids of the batch found stored
+     * by {@link #storedCandids}; the unique index catches any stored since.
+     */
+    public Mono<InsertOutcome> insertAlerts(List<MongifiedAlert> batch, Set<Long> alreadyStored) {
+        Set<Long> duplicates = new LinkedHashSet<>();
+        Set<Long> seen = new HashSet<>(alreadyStored);
+        List<MongifiedAlert> toInsert = new ArrayList<>();
+        for (MongifiedAlert alert : batch) {
+            if (seen.add(alert.candid())) {
+                toInsert.add(alert);
+            } else {
+                duplicates.add(alert.candid());
             }
-            if (toInsert.isEmpty()) {
-                return Mono.just(new InsertOutcome(Set.of(), duplicates, Map.of()));
-            }
-            List<Document> documents =
-                    toInsert.stream().map(MongifiedAlert::alert).toList();
-            return Mono.from(alerts.insertMany(documents, new InsertManyOptions().ordered(false)))
-                    .map(result -> outcome(toInsert, duplicates, List.of()))
-                    .onErrorResume(
-                            MongoBulkWriteException.class,
-                            e -> Mono.just(outcome(toInsert, duplicates, e.getWriteErrors())));
-        });
+        }
+        if (toInsert.isEmpty()) {
+            return Mono.just(new InsertOutcome(Set.of(), duplicates, Map.of()));
+        }
+        List<Document> documents = toInsert.stream().map(MongifiedAlert::alert).toList();
+        return Mono.from(alerts.insertMany(documents, new InsertManyOptions().ordered(false)))
+                .map(result -> outcome(toInsert, duplicates, List.of()))
+                .onErrorResume(
+                        MongoBulkWriteException.class,
+                        e -> Mono.just(outcome(toInsert, duplicates, e.getWriteErrors())));
     }
 
     private static InsertOutcome outcome(
@@ -232,7 +237,10 @@ public final class AlertStore {
         List<WriteModel<Document>> models = new ArrayList<>(batch.size());
         for (MongifiedAlert alert : batch) {
             List<Document> fpFormatted = forcedPhotometry ? ForcedPhotometry.format(alert) : List.of();
-            boolean fpOnInsert = forcedPhotometry && ForcedPhotometry.storeForNewObject(alert.candidate());
+            // A packet without the fp_hists field (ZTF before 4.0) cannot start a complete history. The
+            // original stores an empty one for it, and later packets would fill that only partially.
+            boolean fpOnInsert =
+                    forcedPhotometry && alert.hasFpHists() && ForcedPhotometry.storeForNewObject(alert.candidate());
             AuxWrite write = new AuxWrite(alert, withoutNulls(alert.prvCandidates()), fpFormatted, fpOnInsert);
             writes.add(write);
             models.add(upsertModel(write, crossMatches.get(alert.objectId())));

@@ -13,9 +13,16 @@ import org.bson.Document;
  * @param prvCandidates the packet's previous candidates, as decoded (nulls kept)
  * @param fpHists the packet's forced-photometry points sorted by {@code jd}, as decoded; empty when the
  *     schema has none
+ * @param hasFpHists whether the packet's schema has the {@code fp_hists} field (ZTF 4.x), even when it is
+ *     null or empty
  */
 public record MongifiedAlert(
-        long candid, String objectId, Document alert, List<Document> prvCandidates, List<Document> fpHists) {
+        long candid,
+        String objectId,
+        Document alert,
+        List<Document> prvCandidates,
+        List<Document> fpHists,
+        boolean hasFpHists) {
 
     /** Returns the alert's {@code candidate} sub-document. */
     public Document candidate() {

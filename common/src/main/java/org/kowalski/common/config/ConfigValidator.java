@@ -30,6 +30,7 @@ public final class ConfigValidator {
         checkKafka(config, problems);
         checkCrossMatches(config, problems);
         checkSkyPortal(config, problems);
+        checkBrokers(config, problems);
         if (!problems.isEmpty()) {
             throw new InvalidConfigurationException("Invalid configuration: " + String.join("; ", problems));
         }
@@ -180,6 +181,30 @@ public final class ConfigValidator {
         if (value != null && value <= 0) {
             problems.add(key + " is " + value + ": use a positive number");
         }
+    }
+
+    private static void checkBrokers(KowalskiConfig config, List<String> problems) {
+        if (config.kafka().topicRefreshMs() != null && config.kafka().topicRefreshMs() < 100) {
+            problems.add("kafka.topic_refresh_ms is " + config.kafka().topicRefreshMs()
+                    + ": use at least 100 milliseconds (the default is 30000)");
+        }
+        config.brokers().forEach((survey, broker) -> {
+            if (broker == null) {
+                return;
+            }
+            if (broker.consumerConcurrency() != null && broker.consumerConcurrency() < 1) {
+                problems.add("brokers." + survey + ".consumer_concurrency is " + broker.consumerConcurrency()
+                        + ": use 1 or more consumer threads");
+            }
+            if (broker.maxPollRecords() != null && broker.maxPollRecords() < 1) {
+                problems.add("brokers." + survey + ".max_poll_records is " + broker.maxPollRecords()
+                        + ": use 1 or more messages per batch");
+            }
+            if (broker.programids() != null && broker.programids().stream().anyMatch(id -> id == null || id < 0)) {
+                problems.add("brokers." + survey + ".programids is " + broker.programids()
+                        + ": list program ids of 0 or more, such as [1, 2, 3]");
+            }
+        });
     }
 
     private static void checkPort(String key, Integer port, List<String> problems) {

@@ -149,12 +149,18 @@ public record KowalskiConfig(
             String autoOffsetReset,
 
             String group,
+            Long topicRefreshMs,
             @JsonProperty("bootstrap.servers") String bootstrapServers,
             @JsonProperty("bootstrap.test.servers") String bootstrapTestServers,
             @JsonProperty("processes_per_topic") Map<String, Integer> processesPerTopic) {
 
         public boolean isEmbedded() {
             return Boolean.TRUE.equals(embedded);
+        }
+
+        /** Returns how often the brokers look for new alert topics, in milliseconds (default 30 s). */
+        public long topicRefreshMsOrDefault() {
+            return topicRefreshMs == null ? 30_000 : topicRefreshMs;
         }
     }
 
@@ -282,7 +288,22 @@ public record KowalskiConfig(
 
     /** Per-survey broker settings under {@code brokers.<SURVEY>}. */
     public record Broker(
-            String topicPrefix, List<Integer> programids, Integer managementPort, Integer consumerConcurrency) {}
+            String topicPrefix,
+            List<Integer> programids,
+            Integer managementPort,
+            Integer consumerConcurrency,
+            Integer maxPollRecords) {
+
+        /** Returns the number of consumer threads (default 1). */
+        public int consumerConcurrencyOrDefault() {
+            return consumerConcurrency == null ? 1 : consumerConcurrency;
+        }
+
+        /** Returns the largest number of Kafka messages processed as one batch (default 100). */
+        public int maxPollRecordsOrDefault() {
+            return maxPollRecords == null ? 100 : maxPollRecords;
+        }
+    }
 
     /** The {@code misc} section. */
     public record Misc(

@@ -19,6 +19,7 @@ public final class EmbeddedInfrastructure {
     private static EmbeddedMongoServer mongo;
     private static EmbeddedKafkaServer kafka;
     private static boolean shutdownHookAdded;
+    private static EmbeddedMongoServer stoppedStore;
 
     private EmbeddedInfrastructure() {}
 
@@ -65,6 +66,28 @@ public final class EmbeddedInfrastructure {
         if (mongo != null) {
             mongo.commit();
         }
+    }
+
+    /**
+     * Stops the embedded store, as an outage would, keeping its file and port so that {@link
+     * #restartStore()} brings it back at the same address with the same data. For outage tests.
+     */
+    public static synchronized void stopStore() {
+        if (mongo == null) {
+            throw new IllegalStateException("No embedded store runs in this process, so there is none to stop");
+        }
+        mongo.close();
+        stoppedStore = mongo;
+        mongo = null;
+    }
+
+    /** Starts the store stopped by {@link #stopStore()} again, on the same port and file. */
+    public static synchronized void restartStore() {
+        if (stoppedStore == null) {
+            throw new IllegalStateException("The embedded store was not stopped by stopStore, so none can restart");
+        }
+        mongo = EmbeddedMongoServer.start(stoppedStore.dataFile(), stoppedStore.port());
+        stoppedStore = null;
     }
 
     /** Stops the embedded servers, Kafka first so that no consumer writes to a closed store. */

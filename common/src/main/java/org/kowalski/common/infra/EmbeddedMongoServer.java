@@ -83,6 +83,11 @@ public final class EmbeddedMongoServer implements AutoCloseable {
         return address.getPort();
     }
 
+    /** Returns the store file, or {@code null} for an in-memory store. */
+    public Path dataFile() {
+        return dataFile;
+    }
+
     /** Returns a connection string for the MongoDB driver. */
     public String connectionString() {
         return "mongodb://127.0.0.1:" + address.getPort();

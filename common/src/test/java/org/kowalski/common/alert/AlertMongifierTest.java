@@ -12,6 +12,7 @@ import org.bson.types.Binary;
 import org.junit.jupiter.api.Test;
 import org.kowalski.common.kafka.AlertStreamer;
 import org.kowalski.common.testing.AlertFixtures;
+import org.kowalski.common.testing.GalacticReference;
 import org.kowalski.common.testing.SharedData;
 
 class AlertMongifierTest {
@@ -96,7 +97,7 @@ class AlertMongifierTest {
                 Document coordinates = alert.alert().get("coordinates", Document.class);
                 List<Double> lonLat =
                         coordinates.get("radec_geojson", Document.class).getList("coordinates", Double.class);
-                double[] expected = IndependentGalactic.lb(ra, dec);
+                double[] expected = GalacticReference.lb(ra, dec);
 
                 assertThat(lonLat).as("%s", file).containsExactly(ra - 180, dec);
                 assertThat(coordinates.getDouble("l")).as("%s l", file).isCloseTo(expected[0], within(1e-6));
@@ -118,29 +119,5 @@ class AlertMongifierTest {
 
     static List<Double> jds(List<Document> points) {
         return points.stream().map(point -> point.getDouble("jd")).toList();
-    }
-
-    /**
-     * Galactic coordinates by spherical trigonometry from the J2000 position of the north Galactic pole
-     * and the Galactic longitude of the north celestial pole, with astropy's values for the Galactic
-     * frame (astropy.coordinates.builtin_frames.galactic); independent of the rotation matrix under test.
-     */
-    static final class IndependentGalactic {
-        private static final double POLE_RA = Math.toRadians(192.8594812065348);
-        private static final double POLE_DEC = Math.toRadians(27.12825118085622);
-        private static final double NCP_L = Math.toRadians(122.9319185680026);
-
-        static double[] lb(double raDeg, double decDeg) {
-            double ra = Math.toRadians(raDeg);
-            double dec = Math.toRadians(decDeg);
-            double sinB =
-                    Math.sin(dec) * Math.sin(POLE_DEC) + Math.cos(dec) * Math.cos(POLE_DEC) * Math.cos(ra - POLE_RA);
-            double y = Math.cos(dec) * Math.sin(ra - POLE_RA);
-            double x = Math.sin(dec) * Math.cos(POLE_DEC) - Math.cos(dec) * Math.sin(POLE_DEC) * Math.cos(ra - POLE_RA);
-            double lDeg = Math.toDegrees(NCP_L - Math.atan2(y, x));
-            // The stored l is not wrapped and lies in (-180, 180].
-            lDeg = lDeg - 360 * Math.floor((lDeg + 180) / 360);
-            return new double[] {lDeg, Math.toDegrees(Math.asin(sinB))};
-        }
     }
 }

@@ -105,6 +105,8 @@ class AlertStoreTest {
         assertThat(outcomes.stream().filter(AlertStore.AuxOutcome::newObject)).hasSize(11);
         Document fixture = aux("ZTF20aajcbhr");
         assertThat(fixture.getList("prv_candidates", Document.class)).hasSize(31);
+        // Schema 3.3 has no forced photometry, so the object starts without an fp_hists field.
+        assertThat(fixture).doesNotContainKey("fp_hists");
         assertThat(fixture.get("cross_matches")).isEqualTo(new Document("catalog", List.of()));
         for (Document prv : fixture.getList("prv_candidates", Document.class)) {
             assertThat(prv.values()).doesNotContainNull();
@@ -132,6 +134,18 @@ class AlertStoreTest {
 
         store.updateAux(batch, AlertStoreTest::noMatches).block(TIMEOUT);
 
+        // 15 objects were first detected in this packet (ndethist 1); the others are years old.
+        assertThat(count("ZTF_alerts_aux")).isEqualTo(24);
+        assertThat(Mono.from(database.getCollection("ZTF_alerts_aux")
+                                .countDocuments(new Document("fp_hists", new Document("$exists", true))))
+                        .block(TIMEOUT))
+                .isEqualTo(15);
+        assertThat(aux("ZTF17aadcvhq")).doesNotContainKey("fp_hists");
+        List<Document> newObjectPoints = aux("ZTF23abjjnqm").getList("fp_hists", Document.class);
+        assertThat(newObjectPoints).hasSize(21);
+        for (Document point : newObjectPoints) {
+            assertThat(point.values()).doesNotContainNull().doesNotContain(-99999.0);
+        }
         for (MongifiedAlert alert : batch) {
             Document aux = aux(alert.objectId());
             if (ForcedPhotometry.storeForNewObject(alert.candidate())) {
@@ -230,7 +244,8 @@ class AlertStoreTest {
                 alert.objectId(),
                 document,
                 alert.prvCandidates(),
-                alert.fpHists().subList(from, to));
+                alert.fpHists().subList(from, to),
+                true);
     }
 
     /** Writer {@code w} of {@code writers}: one prv candidate of its own and every writers-th point onwards. */
@@ -242,7 +257,7 @@ class AlertStoreTest {
         List<Document> points = w == 0
                 ? template.fpHists()
                 : template.fpHists().subList(w * 3, template.fpHists().size());
-        return new MongifiedAlert(template.candid() + w, objectId, document, List.of(prv), points);
+        return new MongifiedAlert(template.candid() + w, objectId, document, List.of(prv), points, true);
     }
 
     private static Mono<Document> noMatches(MongifiedAlert alert) {

@@ -1,0 +1,168 @@
+package org.kowalski.broker.ztf;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import com.mongodb.reactivestreams.client.MongoDatabase;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.bson.Document;
+import org.kowalski.common.config.KowalskiConfig;
+import org.kowalski.common.infra.EmbeddedInfrastructure;
+import org.kowalski.common.kafka.AlertStreamer;
+import org.kowalski.common.testing.AlertFixtures;
+import org.kowalski.common.testing.SharedData;
+import org.kowalski.common.testing.TestConfigs;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Mono;
+
+/** Shared set-up of the broker's integration tests: configuration, topics, fresh alerts, waiting, logs. */
+final class BrokerTestSupport {
+
+    static final Duration TIMEOUT = Duration.ofSeconds(90);
+
+    /** Candids handed out by {@link #freshCopies}, above any real ZTF candid of the samples. */
+    private static final AtomicLong NEXT_CANDID = new AtomicLong(9_000_000_000_000_000_000L);
+
+    private BrokerTestSupport() {}
+
+    /**
+     * Returns the test configuration: embedded servers on free ports, a random management port, topics
+     * refreshed every second, small batches, and a short store time-out so that an outage shows quickly.
+     */
+    static KowalskiConfig config(int maxPollRecords) {
+        KowalskiConfig config = TestConfigs.embedded(Map.of(
+                "kafka", Map.of("topic_refresh_ms", 1000),
+                "database", Map.of("connect_timeout_ms", 3000),
+                "brokers", Map.of("ZTF", Map.of("management_port", 0, "max_poll_records", maxPollRecords))));
+        EmbeddedInfrastructure.ensureStarted(config);
+        return config;
+    }
+
+    /** Returns the ZTF topic of today's UTC night for a program id. */
+    static String todaysTopic(int programId) {
+        return "ztf_" + LocalDate.now(ZoneOffset.UTC).format(DateTimeFormatter.BASIC_ISO_DATE) + "_programid"
+                + programId;
+    }
+
+    /** Returns the alert files of a sample folder as messages, in name order. */
+    static List<byte[]> sampleMessages(String folder) throws Exception {
+        List<byte[]> messages = new ArrayList<>();
+        for (Path file : AlertStreamer.listAlertFiles(SharedData.require(folder))) {
+            messages.add(Files.readAllBytes(file));
+        }
+        return messages;
+    }
+
+    /** Returns copies of a folder's alerts with candids and object ids that no other test uses. */
+    static List<byte[]> freshCopies(String folder, String objectIdPrefix) throws Exception {
+        List<byte[]> copies = new ArrayList<>();
+        int i = 0;
+        for (byte[] message : sampleMessages(folder)) {
+            copies.add(AlertFixtures.withIds(message, NEXT_CANDID.getAndIncrement(), objectIdPrefix + i++));
+        }
+        return copies;
+    }
+
+    /** Sends messages to a topic in order and waits until Kafka acknowledged them all. */
+    static void produce(KowalskiConfig config, String topic, List<byte[]> messages) throws Exception {
+        String bootstrapServers = EmbeddedInfrastructure.bootstrapServers(config);
+        AlertStreamer.createTopicIfMissing(bootstrapServers, topic, 1);
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrapServers,
+                ProducerConfig.ACKS_CONFIG,
+                "all",
+                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG,
+                ByteArraySerializer.class,
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG,
+                ByteArraySerializer.class))) {
+            for (byte[] message : messages) {
+                producer.send(new ProducerRecord<>(topic, message)).get();
+            }
+        }
+    }
+
+    static long count(MongoDatabase database, String collection) {
+        return count(database, collection, new Document());
+    }
+
+    static long count(MongoDatabase database, String collection, Document filter) {
+        return Mono.from(database.getCollection(collection).countDocuments(filter))
+                .block(Duration.ofSeconds(30));
+    }
+
+    static Document find(MongoDatabase database, String collection, Document filter) {
+        return Mono.from(database.getCollection(collection).find(filter).first())
+                .block(Duration.ofSeconds(30));
+    }
+
+    static void drop(MongoDatabase database, String collection) {
+        Mono.from(database.getCollection(collection).deleteMany(new Document())).block(Duration.ofSeconds(30));
+    }
+
+    /** Waits until the condition holds, failing the test after {@link #TIMEOUT}. */
+    static void waitUntil(String description, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("Timed out after " + TIMEOUT.toSeconds() + " s waiting until " + description);
+            }
+            Thread.sleep(200);
+        }
+    }
+
+    /** Captures log events of every logger from its creation until {@link #close()}. */
+    static final class LogCapture implements AutoCloseable {
+        private final Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        private final ListAppender<ILoggingEvent> appender = new ListAppender<>();
+
+        LogCapture() {
+            appender.start();
+            root.addAppender(appender);
+        }
+
+        /** Returns the captured events at a level or above. */
+        List<ILoggingEvent> atLeast(Level level) {
+            return events().stream()
+                    .filter(event -> event.getLevel().isGreaterOrEqual(level))
+                    .toList();
+        }
+
+        /** Returns the captured messages of a logger that contain a text. */
+        List<String> messages(Class<?> logger, String text) {
+            return events().stream()
+                    .filter(event -> event.getLoggerName().equals(logger.getName()))
+                    .map(ILoggingEvent::getFormattedMessage)
+                    .filter(message -> message.contains(text))
+                    .toList();
+        }
+
+        private List<ILoggingEvent> events() {
+            // The appender appends while holding its own lock.
+            synchronized (appender) {
+                return new ArrayList<>(appender.list);
+            }
+        }
+
+        @Override
+        public void close() {
+            root.detachAppender(appender);
+            appender.stop();
+        }
+    }
+}

@@ -1,0 +1,99 @@
+package org.kowalski.common.broker;
+
+import com.mongodb.WriteConcern;
+import com.mongodb.reactivestreams.client.MongoDatabase;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Clock;
+import org.kowalski.common.alert.AlertStore;
+import org.kowalski.common.config.KowalskiConfig;
+import org.kowalski.common.infra.EmbeddedInfrastructure;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * The beans of a survey broker around its {@link SurveyAdapter} bean: the alert store, the pipeline
+ * with the enrichment, cross-match and post-store hooks found in the context, the metrics, the
+ * dead-letter publisher and the consumer. A broker application imports it next to {@code
+ * KowalskiCommonConfiguration} and declares its adapter.
+ *
+ * <p>Hooks are optional beans: any number of {@link AlertEnricher} and {@link PostStoreStage} beans (run
+ * in {@code @Order}), at most one {@link CrossMatcher} (none finds nothing), and a {@link Clock} for
+ * the topic dates (the system clock otherwise).
+ */
+@Configuration(proxyBeanMethods = false)
+public class BrokerConfiguration {
+
+    @Bean
+    AlertStore alertStore(MongoDatabase database, KowalskiConfig config, SurveyAdapter adapter) {
+        return new AlertStore(
+                database,
+                config.collection(adapter.alertsCollectionKey()),
+                config.collection(adapter.auxCollectionKey()),
+                adapter.forcedPhotometry(),
+                durableWriteConcern(config));
+    }
+
+    /**
+     * Returns the write concern after which an alert counts as stored: a majority of a replica set, or
+     * the journal of a single server.
+     */
+    static WriteConcern durableWriteConcern(KowalskiConfig config) {
+        if (config.database().isEmbedded()) {
+            return WriteConcern.ACKNOWLEDGED;
+        }
+        boolean replicaSet = config.database().replicaSet() != null
+                && !config.database().replicaSet().isBlank();
+        return replicaSet ? WriteConcern.MAJORITY : WriteConcern.JOURNALED;
+    }
+
+    @Bean
+    BrokerMetrics brokerMetrics(ObjectProvider<MeterRegistry> registry, SurveyAdapter adapter) {
+        return new BrokerMetrics(registry.getIfAvailable(SimpleMeterRegistry::new), adapter.survey());
+    }
+
+    @Bean(destroyMethod = "close")
+    DeadLetterPublisher deadLetterPublisher(KowalskiConfig config) {
+        return new DeadLetterPublisher(EmbeddedInfrastructure.bootstrapServers(config));
+    }
+
+    @Bean
+    AlertPipeline alertPipeline(
+            SurveyAdapter adapter,
+            AlertStore store,
+            ObjectProvider<AlertEnricher> enrichers,
+            ObjectProvider<CrossMatcher> crossMatcher,
+            ObjectProvider<PostStoreStage> postStoreStages,
+            DeadLetterPublisher deadLetters,
+            BrokerMetrics metrics,
+            KowalskiConfig config) {
+        Runnable afterBatch = config.database().isEmbedded() ? EmbeddedInfrastructure::commitStore : () -> {};
+        return new AlertPipeline(
+                adapter,
+                store,
+                enrichers.orderedStream().toList(),
+                crossMatcher.getIfAvailable(() -> CrossMatcher.NONE),
+                postStoreStages.orderedStream().toList(),
+                deadLetters,
+                metrics,
+                afterBatch);
+    }
+
+    @Bean
+    AlertConsumer alertConsumer(
+            SurveyAdapter adapter,
+            AlertPipeline pipeline,
+            BrokerMetrics metrics,
+            KowalskiConfig config,
+            ObjectProvider<Clock> clock,
+            ObjectProvider<MeterRegistry> registry) {
+        return new AlertConsumer(
+                adapter,
+                pipeline,
+                metrics,
+                AlertConsumer.Settings.from(config, adapter.survey(), EmbeddedInfrastructure.bootstrapServers(config)),
+                clock.getIfAvailable(Clock::systemUTC),
+                registry.getIfAvailable());
+    }
+}
