@@ -16,9 +16,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
+import org.apache.kafka.clients.admin.AdminClient;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.bson.Document;
 import org.kowalski.common.config.KowalskiConfig;
@@ -94,6 +98,20 @@ final class BrokerTestSupport {
             for (byte[] message : messages) {
                 producer.send(new ProducerRecord<>(topic, message)).get();
             }
+        }
+    }
+
+    /** Returns the offset that the ZTF broker's consumer group committed on partition 0 of a topic, or -1. */
+    static long committedOffset(KowalskiConfig config, String topic) {
+        try (AdminClient admin = AdminClient.create(
+                Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, EmbeddedInfrastructure.bootstrapServers(config)))) {
+            Map<TopicPartition, OffsetAndMetadata> offsets = admin.listConsumerGroupOffsets("kowalski_ZTF")
+                    .partitionsToOffsetAndMetadata()
+                    .get();
+            OffsetAndMetadata offset = offsets.get(new TopicPartition(topic, 0));
+            return offset == null ? -1 : offset.offset();
+        } catch (Exception e) {
+            throw new IllegalStateException("Reading the committed offsets of kowalski_ZTF failed", e);
         }
     }
 

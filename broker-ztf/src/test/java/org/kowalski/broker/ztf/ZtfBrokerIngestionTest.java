@@ -21,13 +21,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.apache.avro.file.CodecFactory;
-import org.apache.kafka.clients.admin.AdminClient;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.bson.Document;
 import org.junit.jupiter.api.AfterAll;
@@ -273,20 +269,9 @@ class ZtfBrokerIngestionTest {
             long candid = (Long) AlertFixtures.records(message).get(0).get("candid");
             assertThat(count(database, ALERTS, new Document("candid", candid))).isEqualTo(1);
         }
-        waitUntil("the offsets of all 24 messages committed", () -> committedOffset(topic) == 24);
-    }
-
-    private static long committedOffset(String topic) {
-        try (AdminClient admin = AdminClient.create(
-                Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, EmbeddedInfrastructure.bootstrapServers(config)))) {
-            Map<TopicPartition, OffsetAndMetadata> offsets = admin.listConsumerGroupOffsets("kowalski_ZTF")
-                    .partitionsToOffsetAndMetadata()
-                    .get();
-            OffsetAndMetadata offset = offsets.get(new TopicPartition(topic, 0));
-            return offset == null ? -1 : offset.offset();
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
+        waitUntil(
+                "the offsets of all 24 messages committed",
+                () -> BrokerTestSupport.committedOffset(config, topic) == 24);
     }
 
     private static List<ConsumerRecord<byte[], byte[]>> readAll(String topic, int expected) {

@@ -397,7 +397,10 @@ public class AlertPipeline {
 
     private static boolean isOutage(Throwable e) {
         for (Throwable cause = e; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
-            if (cause instanceof TimeoutException || cause instanceof BrokerOutageException) {
+            // An interrupted call (the consumer stopping) is retried later like an outage, not dead-lettered.
+            if (cause instanceof TimeoutException
+                    || cause instanceof InterruptedException
+                    || cause instanceof BrokerOutageException) {
                 return true;
             }
         }
