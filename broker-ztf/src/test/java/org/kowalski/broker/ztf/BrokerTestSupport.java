@@ -49,9 +49,14 @@ final class BrokerTestSupport {
      * refreshed every second, small batches, and a short store time-out so that an outage shows quickly.
      */
     static KowalskiConfig config(int maxPollRecords) {
+        return config(maxPollRecords, Map.of());
+    }
+
+    /** Returns the test configuration with extra catalogs in {@code database.xmatch.ZTF}. */
+    static KowalskiConfig config(int maxPollRecords, Map<String, Object> ztfCatalogs) {
         KowalskiConfig config = TestConfigs.embedded(Map.of(
                 "kafka", Map.of("topic_refresh_ms", 1000),
-                "database", Map.of("connect_timeout_ms", 3000),
+                "database", Map.of("connect_timeout_ms", 3000, "xmatch", Map.of("ZTF", ztfCatalogs)),
                 "brokers", Map.of("ZTF", Map.of("management_port", 0, "max_poll_records", maxPollRecords))));
         EmbeddedInfrastructure.ensureStarted(config);
         return config;

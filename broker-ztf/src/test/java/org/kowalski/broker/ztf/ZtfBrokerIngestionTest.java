@@ -32,6 +32,8 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.kowalski.common.alert.AlertMongifier;
+import org.kowalski.common.alert.AvroDocuments;
 import org.kowalski.common.broker.BrokerMetrics;
 import org.kowalski.common.broker.DeadLetterPublisher;
 import org.kowalski.common.config.KowalskiConfig;
@@ -43,6 +45,7 @@ import org.kowalski.common.testing.GalacticReference;
 import org.kowalski.common.testing.SharedData;
 import org.springframework.context.ConfigurableApplicationContext;
 import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 
 /**
  * Runs the ZTF broker's Spring application against the embedded store and Kafka, feeding it the sample
@@ -53,6 +56,7 @@ class ZtfBrokerIngestionTest {
 
     private static final String ALERTS = "ZTF_alerts";
     private static final String AUX = "ZTF_alerts_aux";
+    private static final String CATALOG = "XMATCH_TEST";
 
     private static KowalskiConfig config;
     private static MongoClient client;
@@ -62,11 +66,25 @@ class ZtfBrokerIngestionTest {
     @BeforeAll
     static void startBroker() {
         SharedData.require("data/ztf_alerts");
-        config = BrokerTestSupport.config(4);
+        // A small catalog with a 5" cone, besides the default catalogs (absent here, so without matches).
+        config = BrokerTestSupport.config(
+                4,
+                Map.of(
+                        CATALOG,
+                        Map.of(
+                                "cone_search_radius",
+                                5,
+                                "cone_search_unit",
+                                "arcsec",
+                                "filter",
+                                Map.of(),
+                                "projection",
+                                Map.of("_id", 1, "name", 1, "coordinates.radec_str", 1))));
         client = MongoConnections.connect(config);
         database = client.getDatabase(config.database().db());
         BrokerTestSupport.drop(database, ALERTS);
         BrokerTestSupport.drop(database, AUX);
+        BrokerTestSupport.drop(database, CATALOG);
         broker = ZtfBrokerApplication.start(config);
     }
 
@@ -272,6 +290,48 @@ class ZtfBrokerIngestionTest {
         waitUntil(
                 "the offsets of all 24 messages committed",
                 () -> BrokerTestSupport.committedOffset(config, topic) == 24);
+    }
+
+    @Test
+    @Order(8)
+    void crossMatchesNewObjectWithinCone() throws Exception {
+        byte[] message = AlertFixtures.withIds(
+                BrokerTestSupport.sampleMessages("data/ztf_alerts/20200202").get(11),
+                8_999_000_000_000_000_001L,
+                "ZTF99xmatch");
+        Document candidate =
+                AvroDocuments.toDocument(AlertFixtures.records(message).get(0)).get("candidate", Document.class);
+        double ra = candidate.getDouble("ra");
+        double dec = candidate.getDouble("dec");
+        // Sources 1" north, 4" south and 10" east of the alert.
+        List<Document> sources = List.of(
+                source("north_1arcsec", ra, dec + 1 / 3600.0),
+                source("south_4arcsec", ra, dec - 4 / 3600.0),
+                source("east_10arcsec", ra + 10 / 3600.0 / Math.cos(Math.toRadians(dec)), dec));
+        Mono.from(database.getCollection(CATALOG).insertMany(sources)).block(Duration.ofSeconds(30));
+
+        BrokerTestSupport.produce(config, BrokerTestSupport.todaysTopic(1), List.of(message));
+        waitUntil(
+                "the aux document of ZTF99xmatch",
+                () -> find(database, AUX, new Document("_id", "ZTF99xmatch")) != null);
+
+        Document crossMatches =
+                find(database, AUX, new Document("_id", "ZTF99xmatch")).get("cross_matches", Document.class);
+        List<Document> matches = crossMatches.getList(CATALOG, Document.class);
+        assertThat(matches)
+                .extracting(match -> match.getString("name"))
+                .containsExactlyInAnyOrder("north_1arcsec", "south_4arcsec");
+        assertThat(matches.get(0).get("coordinates", Document.class)).containsKey("radec_str");
+        // Every configured catalog has a key, with an empty list when it has no matches.
+        assertThat(crossMatches.keySet())
+                .containsAll(config.database().xmatch().get("ZTF").keySet());
+        assertThat(crossMatches.getList("2MASS_PSC", Document.class)).isEmpty();
+    }
+
+    private static Document source(String name, double raDeg, double decDeg) {
+        return new Document("_id", name)
+                .append("name", name)
+                .append("coordinates", AlertMongifier.coordinates(raDeg, decDeg));
     }
 
     private static List<ConsumerRecord<byte[], byte[]>> readAll(String topic, int expected) {

@@ -5,9 +5,11 @@ import com.mongodb.reactivestreams.client.MongoDatabase;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
+import org.bson.Document;
 import org.kowalski.common.alert.AlertStore;
 import org.kowalski.common.config.KowalskiConfig;
 import org.kowalski.common.infra.EmbeddedInfrastructure;
+import org.kowalski.common.xmatch.CatalogCrossMatcher;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -19,8 +21,9 @@ import org.springframework.context.annotation.Configuration;
  * KowalskiCommonConfiguration} and declares its adapter.
  *
  * <p>Hooks are optional beans: any number of {@link AlertEnricher} and {@link PostStoreStage} beans (run
- * in {@code @Order}), at most one {@link CrossMatcher} (none finds nothing), and a {@link Clock} for
- * the topic dates (the system clock otherwise).
+ * in {@code @Order}), at most one {@link CrossMatcher} (by default the {@link CatalogCrossMatcher} of
+ * {@code database.xmatch.<SURVEY>}), and a {@link Clock} for the topic dates (the system clock
+ * otherwise).
  */
 @Configuration(proxyBeanMethods = false)
 public class BrokerConfiguration {
@@ -64,6 +67,7 @@ public class BrokerConfiguration {
             AlertStore store,
             ObjectProvider<AlertEnricher> enrichers,
             ObjectProvider<CrossMatcher> crossMatcher,
+            ObjectProvider<CatalogCrossMatcher> catalogs,
             ObjectProvider<PostStoreStage> postStoreStages,
             DeadLetterPublisher deadLetters,
             BrokerMetrics metrics,
@@ -73,11 +77,26 @@ public class BrokerConfiguration {
                 adapter,
                 store,
                 enrichers.orderedStream().toList(),
-                crossMatcher.getIfAvailable(() -> CrossMatcher.NONE),
+                crossMatcher.getIfAvailable(() -> catalogCrossMatch(catalogs.getIfAvailable(), adapter)),
                 postStoreStages.orderedStream().toList(),
                 deadLetters,
                 metrics,
                 afterBatch);
+    }
+
+    /** Returns the cross-match against the survey's configured catalogs, or none without a matcher. */
+    static CrossMatcher catalogCrossMatch(CatalogCrossMatcher catalogs, SurveyAdapter adapter) {
+        if (catalogs == null) {
+            return CrossMatcher.NONE;
+        }
+        return alert -> {
+            Document candidate = alert.candidate();
+            return catalogs.crossMatch(
+                    adapter.survey(),
+                    alert.objectId(),
+                    ((Number) candidate.get("ra")).doubleValue(),
+                    ((Number) candidate.get("dec")).doubleValue());
+        };
     }
 
     @Bean
