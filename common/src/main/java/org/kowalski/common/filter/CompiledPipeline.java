@@ -18,7 +18,7 @@ import org.bson.Document;
  * stage transforms documents one at a time: {@code $match}, {@code $project}, {@code $addFields},
  * {@code $set}, {@code $unset} and {@code $unwind}. An inclusion {@code $project} gets the field added to
  * its inclusions. A pipeline with any other stage ({@code $group}, {@code $limit}, {@code $sort},
- * {@code $count}, {@code $facet}, ...) sees all alerts of a batch together, so it only runs alert by alert.
+ * {@code $count}, {@code $facet}, ...) reads all alerts of a batch together, so it only runs alert by alert.
  */
 public record CompiledPipeline(List<Document> stages, List<Document> batchStages) {
 

@@ -36,9 +36,10 @@ import reactor.core.publisher.Mono;
  * Then come the autosave comments and the follow-up requests.
  *
  * <p>Each step is recorded in the outbox document when it succeeds, and so is the branch, so a retry after
- * an outage resumes where the last attempt stopped and never repeats a successful post. A step that
- * SkyPortal rejects (a reply other than success with a status that is not retried) is logged with the
- * ids and recorded as failed; the others still run. {@link SkyPortalUnavailableException} leaves the
+ * an outage resumes where the last attempt stopped and does not repeat a post recorded as done. A crash
+ * between a post and its record can repeat that one post. A step that SkyPortal rejects is logged with the
+ * ids and recorded as failed, and the other steps still run. A rejection is a reply other than success
+ * with a status that is not retried. {@link SkyPortalUnavailableException} leaves the
  * job for a retry.
  *
  * <p>Unlike the original, the autosave of a new object sends {@code ignore_if_in_group_ids}, and the

@@ -15,7 +15,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The SkyPortal ids and names a survey's posts need: the instrument id, the stream ids, and the names of
  * groups and filters that make up annotation origins. Each is fetched when first needed and cached, so
- * a broker starts and stores alerts whether or not SkyPortal answers. Group names are fetched again after
+ * a broker starts and stores alerts whether or not SkyPortal is reachable. Group names are fetched again after
  * {@value #GROUP_CACHE_MINUTES} minutes, so renamed groups and new filters are picked up.
  */
 public final class SkyPortalDirectory {

@@ -323,7 +323,7 @@ public final class SkyPortalOutbox implements AutoCloseable {
 
     private synchronized void resume() {
         if (consecutiveFailures > 0) {
-            log.info("{}: SkyPortal answers again, sending the queued posts", survey);
+            log.info("{}: SkyPortal is reachable again, sending the queued posts", survey);
         }
         consecutiveFailures = 0;
     }

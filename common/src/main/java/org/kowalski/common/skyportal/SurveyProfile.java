@@ -27,7 +27,7 @@ import java.util.Set;
  * @param streamKeywordsIgnoreCase whether {@code streamNameKeywords} match the lower-cased stream name
  * @param forcedPhotometry whether alerts carry forced photometry ({@code fp_hists}) to post
  * @param packetHistoryDays how far back, in days before the alert, the previous detections of an object
- *     SkyPortal already knows are posted again with each alert (the span of an alert packet's history),
+ *     already in SkyPortal are posted again with each alert (the span of an alert packet's history),
  *     or {@code null} for the object's whole history
  * @param cutoutFields the alert field of each thumbnail type: {@code new}, {@code ref}, {@code sub}
  * @param cutoutInStampData whether a cutout field is {@code {fileName, stampData}} (ZTF) rather than bytes
@@ -56,7 +56,7 @@ public record SurveyProfile(
     /** AB magnitude of 1 microjansky, the zero point of the fluxes posted for alert photometry. */
     public static final double MICROJANSKY_ZERO_POINT_MAG = 23.9;
 
-    /** How thumbnails map pixel values to grey levels. */
+    /** The mapping of thumbnail pixel values to grey levels. */
     public enum ThumbnailScaling {
         /** Min-max normalisation, log stretch (linear for the difference), 1st percentile to maximum. */
         PERCENTILE,
