@@ -235,8 +235,14 @@ public record KowalskiConfig(
         }
     }
 
-    /** The models of one survey under {@code ml.<SURVEY>}. */
-    public record MlSurvey(Object allowedFeatures, Map<String, ModelSpec> models) {
+    /**
+     * The models of one survey under {@code ml.<SURVEY>}.
+     *
+     * @param modelsSourceDir folder, relative to the configuration folder, from which a model file missing
+     *     from {@code models/<survey>/} is copied before it is downloaded from its {@code url}; may be
+     *     {@code null}
+     */
+    public record MlSurvey(Object allowedFeatures, Map<String, ModelSpec> models, String modelsSourceDir) {
 
         /** Returns the allowed feature names, from a YAML list or the original's tuple-literal string. */
         public List<String> allowedFeatureNames() {

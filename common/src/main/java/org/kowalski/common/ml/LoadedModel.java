@@ -1,0 +1,49 @@
+package org.kowalski.common.ml;
+
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * A model imported from Keras, ready for inference: a {@link MultiLayerNetwork} for a {@code Sequential}
+ * model or a {@link ComputationGraph} for a functional one.
+ *
+ * <p>Instances are not thread-safe, because DL4J networks keep per-call state in their layers.
+ */
+final class LoadedModel {
+
+    private final ModelDefinition definition;
+    private final MultiLayerNetwork sequential;
+    private final ComputationGraph graph;
+
+    private LoadedModel(ModelDefinition definition, MultiLayerNetwork sequential, ComputationGraph graph) {
+        this.definition = definition;
+        this.sequential = sequential;
+        this.graph = graph;
+    }
+
+    static LoadedModel of(ModelDefinition definition, MultiLayerNetwork network) {
+        return new LoadedModel(definition, network, null);
+    }
+
+    static LoadedModel of(ModelDefinition definition, ComputationGraph graph) {
+        return new LoadedModel(definition, null, graph);
+    }
+
+    ModelDefinition definition() {
+        return definition;
+    }
+
+    /**
+     * Runs inference (dropout off) on a batch.
+     *
+     * @param inputs one array per model input, in {@link ModelDefinition#inputs()} order, batch first
+     * @return the outputs, shape [batch, 1] for these classifiers
+     */
+    INDArray output(INDArray... inputs) {
+        if (sequential != null) {
+            return sequential.output(inputs[0], false);
+        }
+        return graph.outputSingle(false, inputs);
+    }
+}

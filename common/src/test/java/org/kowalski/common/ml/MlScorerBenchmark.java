@@ -1,0 +1,116 @@
+package org.kowalski.common.ml;
+
+import java.lang.management.ManagementFactory;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.kowalski.common.testing.SharedData;
+import org.kowalski.common.testing.TestConfigs;
+
+/**
+ * Measures the CPU time of ML scoring per alert on the 36 ZTF sample alerts: preprocessing alone, each
+ * model alone, and {@link MlScorer#score(List)} with all six models at several batch sizes. Each figure is
+ * the median of {@code rounds} rounds over all alerts, after warm-up rounds.
+ *
+ * <p>CPU time is the whole process's (every JVM and OpenMP thread), so other load on the machine does not
+ * count, but this process's garbage collection and JIT threads do. Run it with:
+ *
+ * <pre>
+ * mvn -B -q -o -pl common test-compile dependency:build-classpath -Dmdep.outputFile=target/cp.txt
+ * OMP_NUM_THREADS=1 java -cp common/target/test-classes:common/target/classes:$(cat common/target/cp.txt) \
+ *     org.kowalski.common.ml.MlScorerBenchmark [rounds]
+ * </pre>
+ */
+public final class MlScorerBenchmark {
+
+    private static final com.sun.management.OperatingSystemMXBean OS =
+            (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+
+    private MlScorerBenchmark() {}
+
+    public static void main(String[] args) {
+        int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 7;
+        Path models = SharedData.require("models/ztf");
+        Path alertsDir = SharedData.require("data/ztf_alerts");
+        MlScorer scorer = MlScorer.load(
+                TestConfigs.embedded(Map.of("ml", Map.of("ZTF", Map.of("models_source_dir", models.toString())))),
+                "ZTF");
+        List<AlertInput> alerts = new ArrayList<>(ZtfAlertInputs.readFolder(alertsDir.resolve("20200202")));
+        alerts.addAll(ZtfAlertInputs.readFolder(alertsDir.resolve("20231012")));
+        System.out.printf(
+                "alerts=%d rounds=%d OMP_NUM_THREADS=%s processors=%d%n",
+                alerts.size(),
+                rounds,
+                System.getenv("OMP_NUM_THREADS"),
+                Runtime.getRuntime().availableProcessors());
+
+        report("preprocessing (features + triplet)", alerts.size(), rounds, () -> {
+            for (AlertInput alert : alerts) {
+                AlertFeatures.of(alert);
+                TripletBuilder.build(alert.cutoutScience(), alert.cutoutTemplate(), alert.cutoutDifference());
+            }
+        });
+
+        float[][] triplets = new float[alerts.size()][];
+        List<AlertFeatures> features = new ArrayList<>();
+        for (int i = 0; i < alerts.size(); i++) {
+            AlertInput alert = alerts.get(i);
+            triplets[i] = TripletBuilder.build(alert.cutoutScience(), alert.cutoutTemplate(), alert.cutoutDifference());
+            features.add(AlertFeatures.of(alert));
+        }
+        for (LoadedModel model : scorer.loadedModels()) {
+            String name = model.definition().name();
+            for (int batch : new int[] {1, 36}) {
+                report(
+                        "model " + name + " alone, batch " + batch,
+                        alerts.size(),
+                        rounds,
+                        () -> runModel(model, features, triplets, batch));
+            }
+        }
+
+        for (int batch : new int[] {1, 8, 36}) {
+            MlScorer batched = scorer.withMaxBatchSize(batch);
+            report("score(), all models, batch " + batch, alerts.size(), rounds, () -> batched.score(alerts));
+        }
+    }
+
+    private static void runModel(LoadedModel model, List<AlertFeatures> features, float[][] triplets, int batch) {
+        List<String> names = model.definition().featureNames();
+        for (int start = 0; start < triplets.length; start += batch) {
+            List<Integer> rows = new ArrayList<>();
+            List<float[]> vectors = new ArrayList<>();
+            for (int row = start; row < Math.min(triplets.length, start + batch); row++) {
+                rows.add(row);
+                vectors.add(names.isEmpty() ? null : features.get(row).vector(names));
+            }
+            MlScorer.predict(model, rows, vectors, triplets);
+        }
+    }
+
+    private static void report(String label, int alerts, int rounds, Runnable work) {
+        for (int i = 0; i < 2; i++) {
+            work.run();
+        }
+        double[] cpuMs = new double[rounds];
+        double[] wallMs = new double[rounds];
+        for (int i = 0; i < rounds; i++) {
+            long cpuStart = OS.getProcessCpuTime();
+            long wallStart = System.nanoTime();
+            work.run();
+            cpuMs[i] = (OS.getProcessCpuTime() - cpuStart) / 1e6 / alerts;
+            wallMs[i] = (System.nanoTime() - wallStart) / 1e6 / alerts;
+        }
+        System.out.printf(
+                "%-45s CPU %7.2f ms/alert (median; min %.2f)   wall %7.2f ms/alert%n",
+                label, median(cpuMs), Arrays.stream(cpuMs).min().orElse(0), median(wallMs));
+    }
+
+    private static double median(double[] values) {
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        return sorted[sorted.length / 2];
+    }
+}
