@@ -425,6 +425,21 @@ public final class AlertStore {
         return alert.candidate().get("jd") instanceof Number jd ? jd.doubleValue() : Double.NaN;
     }
 
+    /**
+     * Replaces some cross-matches of an existing object: each key of {@code matches} is set as {@code
+     * cross_matches.<key>}, and the other catalogs' matches stay as stored. Nothing is written when
+     * {@code matches} is empty or the object has no aux document.
+     */
+    public Mono<Void> replaceCrossMatches(String objectId, Document matches) {
+        if (matches.isEmpty()) {
+            return Mono.empty();
+        }
+        List<Bson> updates = new ArrayList<>(matches.size());
+        matches.forEach((catalog, value) -> updates.add(Updates.set("cross_matches." + catalog, value)));
+        return Mono.from(aux.updateOne(Filters.eq("_id", objectId), Updates.combine(updates)))
+                .then();
+    }
+
     /** Returns copies of the documents without their null-valued keys, as the original stores history. */
     public static List<Document> withoutNulls(List<Document> documents) {
         List<Document> cleaned = new ArrayList<>(documents.size());

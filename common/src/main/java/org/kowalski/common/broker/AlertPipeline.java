@@ -26,6 +26,7 @@ import org.kowalski.common.alert.MongifiedAlert;
 import org.kowalski.common.mongo.StoreOutages;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
@@ -285,6 +286,10 @@ public class AlertPipeline {
                         outcome.fpHists()));
             }
         }
+        batch.timed(BrokerMetrics.Stage.AUX, () -> {
+            refreshCrossMatches(history, ours);
+            return null;
+        });
         batch.timed(BrokerMetrics.Stage.POST_STORE, () -> {
             runPostStoreStages(toPost);
             return null;
@@ -338,6 +343,36 @@ public class AlertPipeline {
                     describe(e));
             return Mono.just(new Document());
         });
+    }
+
+    /**
+     * Replaces the refreshable cross-matches (see {@link CrossMatcher#refresh}) of objects that were
+     * already known, for the alerts this broker inserted, in batch order so that an object's newest
+     * alert writes last. A failure other than a store outage keeps the stored matches.
+     */
+    private void refreshCrossMatches(List<AlertStore.AuxOutcome> history, Set<Long> ours) {
+        List<MongifiedAlert> known = history.stream()
+                .filter(outcome -> outcome.error() == null && !outcome.newObject())
+                .map(AlertStore.AuxOutcome::alert)
+                .filter(alert -> ours.contains(alert.candid()))
+                .toList();
+        if (known.isEmpty()) {
+            return;
+        }
+        await(Flux.fromIterable(known)
+                .concatMap(alert -> Mono.defer(() -> crossMatcher.refresh(alert))
+                        .flatMap(matches -> store.replaceCrossMatches(alert.objectId(), matches))
+                        .onErrorResume(e -> !isOutage(e), e -> {
+                            log.warn(
+                                    "{}: refreshing the cross-matches of {} (candid {}) failed; the stored ones"
+                                            + " are kept: {}",
+                                    adapter.survey(),
+                                    alert.objectId(),
+                                    alert.candid(),
+                                    describe(e));
+                            return Mono.empty();
+                        }))
+                .then());
     }
 
     private void runPostStoreStages(List<StoredAlert> alerts) {

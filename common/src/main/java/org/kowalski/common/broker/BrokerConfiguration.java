@@ -8,11 +8,16 @@ import java.time.Clock;
 import org.bson.Document;
 import org.kowalski.common.alert.AlertStore;
 import org.kowalski.common.config.KowalskiConfig;
+import org.kowalski.common.filter.AlertFilterStage;
 import org.kowalski.common.infra.EmbeddedInfrastructure;
 import org.kowalski.common.xmatch.CatalogCrossMatcher;
+import org.kowalski.common.xmatch.LatestZtfAlertCrossMatcher;
+import org.kowalski.common.xmatch.LatestZtfAlertMatcher;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
 
 /**
  * The beans of a survey broker around its {@link SurveyAdapter} bean: the alert store, the pipeline
@@ -20,10 +25,11 @@ import org.springframework.context.annotation.Configuration;
  * dead-letter publisher and the consumer. A broker application imports it next to {@code
  * KowalskiCommonConfiguration} and declares its adapter.
  *
- * <p>Hooks are optional beans: any number of {@link AlertEnricher} and {@link PostStoreStage} beans (run
- * in {@code @Order}), at most one {@link CrossMatcher} (by default the {@link CatalogCrossMatcher} of
- * {@code database.xmatch.<SURVEY>}), and a {@link Clock} for the topic dates (the system clock
- * otherwise).
+ * <p>The survey's user filters always run first among the post-store stages. Hooks are optional beans:
+ * any number of {@link AlertEnricher} and {@link PostStoreStage} beans (run in {@code @Order}), at most
+ * one {@link CrossMatcher} (by default the {@link CatalogCrossMatcher} of {@code
+ * database.xmatch.<SURVEY>}, plus the newest ZTF alert when {@link SurveyAdapter#matchesLatestZtfAlert()}
+ * is true), and a {@link Clock} for the topic dates (the system clock otherwise).
  */
 @Configuration(proxyBeanMethods = false)
 public class BrokerConfiguration {
@@ -68,6 +74,7 @@ public class BrokerConfiguration {
             ObjectProvider<AlertEnricher> enrichers,
             ObjectProvider<CrossMatcher> crossMatcher,
             ObjectProvider<CatalogCrossMatcher> catalogs,
+            ObjectProvider<LatestZtfAlertMatcher> latestZtfAlert,
             ObjectProvider<PostStoreStage> postStoreStages,
             DeadLetterPublisher deadLetters,
             BrokerMetrics metrics,
@@ -77,11 +84,31 @@ public class BrokerConfiguration {
                 adapter,
                 store,
                 enrichers.orderedStream().toList(),
-                crossMatcher.getIfAvailable(() -> catalogCrossMatch(catalogs.getIfAvailable(), adapter)),
+                crossMatcher.getIfAvailable(() -> defaultCrossMatcher(adapter, catalogs, latestZtfAlert)),
                 postStoreStages.orderedStream().toList(),
                 deadLetters,
                 metrics,
                 afterBatch);
+    }
+
+    /**
+     * Returns the cross-match against the survey's configured catalogs, with the newest public ZTF alert
+     * added when the adapter asks for it.
+     */
+    static CrossMatcher defaultCrossMatcher(
+            SurveyAdapter adapter,
+            ObjectProvider<CatalogCrossMatcher> catalogs,
+            ObjectProvider<LatestZtfAlertMatcher> latestZtfAlert) {
+        CrossMatcher catalogMatches = catalogCrossMatch(catalogs.getIfAvailable(), adapter);
+        if (!adapter.matchesLatestZtfAlert()) {
+            return catalogMatches;
+        }
+        LatestZtfAlertMatcher matcher = latestZtfAlert.getIfAvailable();
+        if (matcher == null) {
+            throw new IllegalStateException("The " + adapter.survey() + " broker matches alerts with the newest ZTF"
+                    + " alert but has no LatestZtfAlertMatcher bean: import KowalskiCommonConfiguration");
+        }
+        return new LatestZtfAlertCrossMatcher(adapter.survey(), catalogMatches, matcher);
     }
 
     /** Returns the cross-match against the survey's configured catalogs, or none without a matcher. */
@@ -97,6 +124,26 @@ public class BrokerConfiguration {
                     ((Number) candidate.get("ra")).doubleValue(),
                     ((Number) candidate.get("dec")).doubleValue());
         };
+    }
+
+    /** The survey's user filters, with SkyPortal posting when {@code misc.broker} is true. */
+    @Bean(initMethod = "start", destroyMethod = "close")
+    AlertFilterStage alertFilterStage(
+            KowalskiConfig config,
+            MongoDatabase database,
+            SurveyAdapter adapter,
+            ObjectProvider<MeterRegistry> registry) {
+        return AlertFilterStage.create(
+                config, database, adapter.profile(), registry.getIfAvailable(SimpleMeterRegistry::new));
+    }
+
+    /** Runs the user filters on every alert this broker stores, before any later post-store stage. */
+    @Bean
+    @Order(Ordered.HIGHEST_PRECEDENCE)
+    PostStoreStage userFilterStage(AlertFilterStage filters) {
+        return alerts -> filters.process(
+                        alerts.stream().map(alert -> alert.alert().alert()).toList())
+                .then();
     }
 
     @Bean

@@ -1,6 +1,9 @@
 package org.kowalski.common.config;
 
 import java.nio.charset.StandardCharsets;
+import java.time.LocalDate;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -200,11 +203,30 @@ public final class ConfigValidator {
                 problems.add("brokers." + survey + ".max_poll_records is " + broker.maxPollRecords()
                         + ": use 1 or more messages per batch");
             }
+            for (String night : broker.nightsOrEmpty()) {
+                if (!isNight(night)) {
+                    problems.add("brokers." + survey + ".nights contains '" + night
+                            + "': list nights as YYYYMMDD dates, such as [\"20240311\"]");
+                }
+            }
             if (broker.programids() != null && broker.programids().stream().anyMatch(id -> id == null || id < 0)) {
                 problems.add("brokers." + survey + ".programids is " + broker.programids()
                         + ": list program ids of 0 or more, such as [1, 2, 3]");
             }
         });
+    }
+
+    /** Returns whether a text is a valid calendar date written {@code YYYYMMDD}. */
+    private static boolean isNight(String text) {
+        if (text == null || !text.matches("\\d{8}")) {
+            return false;
+        }
+        try {
+            LocalDate.parse(text, DateTimeFormatter.BASIC_ISO_DATE);
+            return true;
+        } catch (DateTimeParseException e) {
+            return false;
+        }
     }
 
     private static void checkPort(String key, Integer port, List<String> problems) {

@@ -298,7 +298,8 @@ public record KowalskiConfig(
             List<Integer> programids,
             Integer managementPort,
             Integer consumerConcurrency,
-            Integer maxPollRecords) {
+            Integer maxPollRecords,
+            List<String> nights) {
 
         /** Returns the number of consumer threads (default 1). */
         public int consumerConcurrencyOrDefault() {
@@ -308,6 +309,14 @@ public record KowalskiConfig(
         /** Returns the largest number of Kafka messages processed as one batch (default 100). */
         public int maxPollRecordsOrDefault() {
             return maxPollRecords == null ? 100 : maxPollRecords;
+        }
+
+        /**
+         * Returns the nights ({@code YYYYMMDD}) whose topics the broker consumes instead of the ones
+         * derived from the current date, or an empty list when none are configured.
+         */
+        public List<String> nightsOrEmpty() {
+            return nights == null ? List.of() : nights;
         }
     }
 
