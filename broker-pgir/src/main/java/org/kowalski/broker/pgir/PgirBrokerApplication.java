@@ -1,6 +1,8 @@
 package org.kowalski.broker.pgir;
 
 import java.util.Map;
+import org.kowalski.common.broker.BrokerConfiguration;
+import org.kowalski.common.broker.SurveyAdapter;
 import org.kowalski.common.config.ConfigLoader;
 import org.kowalski.common.config.InvalidConfigurationException;
 import org.kowalski.common.config.KowalskiConfig;
@@ -8,11 +10,12 @@ import org.kowalski.common.spring.KowalskiApplication;
 import org.kowalski.common.spring.KowalskiCommonConfiguration;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 
 /** The PGIR alert broker: consumes PGIR alerts from Kafka and stores, enriches, filters and posts them. */
 @SpringBootApplication
-@Import(KowalskiCommonConfiguration.class)
+@Import({KowalskiCommonConfiguration.class, BrokerConfiguration.class})
 public class PgirBrokerApplication {
 
     public static final String SURVEY = "PGIR";
@@ -27,6 +30,11 @@ public class PgirBrokerApplication {
         }
         return KowalskiApplication.run(
                 PgirBrokerApplication.class, SERVICE_NAME, settings.managementPort(), config, Map.of(), args);
+    }
+
+    @Bean
+    SurveyAdapter pgirSurveyAdapter(KowalskiConfig config) {
+        return new PgirSurveyAdapter(config);
     }
 
     public static void main(String[] args) {

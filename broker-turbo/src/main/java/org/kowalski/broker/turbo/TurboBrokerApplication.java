@@ -1,6 +1,8 @@
 package org.kowalski.broker.turbo;
 
 import java.util.Map;
+import org.kowalski.common.broker.BrokerConfiguration;
+import org.kowalski.common.broker.SurveyAdapter;
 import org.kowalski.common.config.ConfigLoader;
 import org.kowalski.common.config.InvalidConfigurationException;
 import org.kowalski.common.config.KowalskiConfig;
@@ -8,11 +10,12 @@ import org.kowalski.common.spring.KowalskiApplication;
 import org.kowalski.common.spring.KowalskiCommonConfiguration;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 
 /** The TURBO alert broker: consumes TURBO alerts from Kafka and stores, enriches, filters and posts them. */
 @SpringBootApplication
-@Import(KowalskiCommonConfiguration.class)
+@Import({KowalskiCommonConfiguration.class, BrokerConfiguration.class})
 public class TurboBrokerApplication {
 
     public static final String SURVEY = "TURBO";
@@ -27,6 +30,11 @@ public class TurboBrokerApplication {
         }
         return KowalskiApplication.run(
                 TurboBrokerApplication.class, SERVICE_NAME, settings.managementPort(), config, Map.of(), args);
+    }
+
+    @Bean
+    SurveyAdapter turboSurveyAdapter(KowalskiConfig config) {
+        return new TurboSurveyAdapter(config);
     }
 
     public static void main(String[] args) {
