@@ -1,5 +1,6 @@
 package org.kowalski.common.ml;
 
+import org.deeplearning4j.nn.conf.WorkspaceMode;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -28,6 +29,15 @@ final class LoadedModel {
 
     static LoadedModel of(ModelDefinition definition, ComputationGraph graph) {
         return new LoadedModel(definition, null, graph);
+    }
+
+    /** Sets the DL4J workspace mode used by {@link #output}, for the benchmark's comparisons. */
+    void setInferenceWorkspaceMode(WorkspaceMode mode) {
+        if (sequential != null) {
+            sequential.getLayerWiseConfigurations().setInferenceWorkspaceMode(mode);
+        } else {
+            graph.getConfiguration().setInferenceWorkspaceMode(mode);
+        }
     }
 
     ModelDefinition definition() {

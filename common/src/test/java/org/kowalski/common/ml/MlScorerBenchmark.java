@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import org.deeplearning4j.nn.conf.WorkspaceMode;
 import org.kowalski.common.testing.SharedData;
 import org.kowalski.common.testing.TestConfigs;
 
@@ -32,11 +33,18 @@ public final class MlScorerBenchmark {
 
     public static void main(String[] args) {
         int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 7;
+        // "quick" times braai, one acai model and score() at batch 1 only.
+        boolean quick = args.length > 1 && args[1].equals("quick");
         Path models = SharedData.require("models/ztf");
         Path alertsDir = SharedData.require("data/ztf_alerts");
         MlScorer scorer = MlScorer.load(
                 TestConfigs.embedded(Map.of("ml", Map.of("ZTF", Map.of("models_source_dir", models.toString())))),
                 "ZTF");
+        String workspaceMode = System.getProperty("kowalski.bench.workspaces");
+        if (workspaceMode != null) {
+            scorer.loadedModels()
+                    .forEach(model -> model.setInferenceWorkspaceMode(WorkspaceMode.valueOf(workspaceMode)));
+        }
         List<AlertInput> alerts = new ArrayList<>(ZtfAlertInputs.readFolder(alertsDir.resolve("20200202")));
         alerts.addAll(ZtfAlertInputs.readFolder(alertsDir.resolve("20231012")));
         System.out.printf(
@@ -62,7 +70,10 @@ public final class MlScorerBenchmark {
         }
         for (LoadedModel model : scorer.loadedModels()) {
             String name = model.definition().name();
-            for (int batch : new int[] {1, 36}) {
+            if (quick && !name.equals("braai") && !name.equals("acai_h")) {
+                continue;
+            }
+            for (int batch : quick ? new int[] {1} : new int[] {1, 36}) {
                 report(
                         "model " + name + " alone, batch " + batch,
                         alerts.size(),
@@ -71,7 +82,7 @@ public final class MlScorerBenchmark {
             }
         }
 
-        for (int batch : new int[] {1, 8, 36}) {
+        for (int batch : quick ? new int[] {1} : new int[] {1, 8, 36}) {
             MlScorer batched = scorer.withMaxBatchSize(batch);
             report("score(), all models, batch " + batch, alerts.size(), rounds, () -> batched.score(alerts));
         }
