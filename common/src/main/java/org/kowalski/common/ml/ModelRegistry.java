@@ -10,6 +10,8 @@ import java.util.Map;
 import org.kowalski.common.config.KowalskiConfig;
 import org.kowalski.common.config.KowalskiConfig.MlSurvey;
 import org.kowalski.common.config.KowalskiConfig.ModelSpec;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.nativeblas.NativeOpsHolder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -58,6 +60,14 @@ final class ModelRegistry {
             return new ModelRegistry(loaded, failures);
         }
 
+        try {
+            limitNativeThreads();
+        } catch (RuntimeException | LinkageError e) {
+            String reason = "the ND4J native backend failed to load: " + e;
+            log.error("No ML model of {} is loaded: {}", survey, reason, e);
+            surveyConfig.models().keySet().forEach(name -> failures.put(name, reason));
+            return new ModelRegistry(loaded, failures);
+        }
         Path modelsDir = config.resolvePath("models/" + survey.toLowerCase(Locale.ROOT));
         Path sourceDir =
                 surveyConfig.modelsSourceDir() == null ? null : config.resolvePath(surveyConfig.modelsSourceDir());
@@ -87,6 +97,23 @@ final class ModelRegistry {
                 failures.size(),
                 failures.keySet());
         return new ModelRegistry(loaded, failures);
+    }
+
+    /**
+     * Sets ND4J's OpenMP and BLAS threads to 1 unless {@code OMP_NUM_THREADS} is set. These models are small,
+     * so more threads only add synchronisation: with 2 threads on 2 busy cores they took about 5 times the
+     * CPU time of 1 thread in {@code MlScorerBenchmark}.
+     */
+    private static void limitNativeThreads() {
+        if (System.getenv("OMP_NUM_THREADS") != null) {
+            return;
+        }
+        // Nd4j first: its initialisation loads the native backend that NativeOpsHolder needs.
+        Nd4j.getEnvironment().setMaxThreads(1);
+        Nd4j.getEnvironment().setMaxMasterThreads(1);
+        NativeOpsHolder.getInstance().getDeviceNativeOps().setOmpNumThreads(1);
+        Nd4j.factory().blas().setMaxThreads(1);
+        log.info("ND4J set to 1 OpenMP thread for the ML models (set OMP_NUM_THREADS to choose another number)");
     }
 
     private static LoadedModel loadOne(

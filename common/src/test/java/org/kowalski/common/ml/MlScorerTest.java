@@ -5,11 +5,14 @@ import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.bson.Document;
+import org.bson.types.Binary;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.kowalski.common.testing.SharedData;
@@ -127,6 +130,26 @@ class MlScorerTest {
                         .isCloseTo((Double) single.get(model), within(1e-6));
             }
         }
+    }
+
+    @Test
+    void documentInputScoresLikeAvro() {
+        AlertInput avro = sampleAlert();
+        Document candidate = new Document(new HashMap<String, Object>(avro.candidate()));
+        List<Document> history = avro.history().stream()
+                .map(entry -> new Document(new HashMap<String, Object>(entry)))
+                .toList();
+        Document alert = new Document("objectId", avro.objectId())
+                .append("candidate", candidate)
+                .append("prv_candidates", history)
+                .append("cutoutScience", new Document("stampData", new Binary(avro.cutoutScience())))
+                .append("cutoutTemplate", new Document("stampData", avro.cutoutTemplate()))
+                .append("cutoutDifference", new Document("stampData", ByteBuffer.wrap(avro.cutoutDifference())));
+
+        AlertInput input = AlertInput.fromZtfAlert(alert);
+
+        assertThat(input.history()).hasSize(avro.history().size());
+        assertThat(scorer.score(input)).isEqualTo(scorer.score(avro));
     }
 
     @Test
