@@ -124,7 +124,8 @@ final class SkyPolygon implements Localization {
 
     static double[] checkPosition(double[] raDec, String description) {
         if (raDec.length != 2 || !Double.isFinite(raDec[0]) || !(raDec[1] >= -90 && raDec[1] <= 90)) {
-            throw new IllegalArgumentException("Invalid " + description + ": send [ra, dec] in degrees with dec in [-90, 90]");
+            throw new IllegalArgumentException(
+                    "Invalid " + description + ": send [ra, dec] in degrees with dec in [-90, 90]");
         }
         return raDec;
     }
