@@ -137,6 +137,48 @@ final class Healpix {
         return new double[] {Math.toDegrees(phi), Math.toDegrees(Math.asin(Math.max(-1, Math.min(1, z))))};
     }
 
+    /** Returns the centre of a RING-scheme pixel as {@code [raDeg, decDeg]}. */
+    static double[] ringToAng(int order, long ipix) {
+        long nside = 1L << order;
+        long capPixels = 2 * nside * (nside - 1);
+        long pixels = 12 * nside * nside;
+        double z;
+        double phi;
+        if (ipix < capPixels) {
+            // North polar cap: ring i holds 4i pixels.
+            long ring = (1 + isqrt(1 + 2 * ipix)) >> 1;
+            long inRing = ipix + 1 - 2 * ring * (ring - 1);
+            z = 1 - (double) ring * ring / (3.0 * nside * nside);
+            phi = (inRing - 0.5) * Math.PI / (2.0 * ring);
+        } else if (ipix < pixels - capPixels) {
+            // Equatorial belt: every ring holds 4 nside pixels, odd rings shifted by half a pixel.
+            long offset = ipix - capPixels;
+            long ring = offset / (4 * nside) + nside;
+            long inRing = offset % (4 * nside) + 1;
+            double shift = ((ring + nside) & 1) == 1 ? 1 : 0.5;
+            z = (2 * nside - ring) * 2.0 / (3.0 * nside);
+            phi = (inRing - shift) * Math.PI / (2.0 * nside);
+        } else {
+            long fromEnd = pixels - ipix;
+            long ring = (1 + isqrt(2 * fromEnd - 1)) >> 1;
+            long inRing = 4 * ring + 1 - (fromEnd - 2 * ring * (ring - 1));
+            z = -1 + (double) ring * ring / (3.0 * nside * nside);
+            phi = (inRing - 0.5) * Math.PI / (2.0 * ring);
+        }
+        return new double[] {Math.toDegrees(phi), Math.toDegrees(Math.asin(Math.max(-1, Math.min(1, z))))};
+    }
+
+    private static long isqrt(long value) {
+        long root = (long) Math.sqrt((double) value);
+        while (root * root > value) {
+            root--;
+        }
+        while ((root + 1) * (root + 1) <= value) {
+            root++;
+        }
+        return root;
+    }
+
     /** Spreads the bits of x over the even bit positions and those of y over the odd ones. */
     private static long interleave(long x, long y) {
         return spread(x) | (spread(y) << 1);

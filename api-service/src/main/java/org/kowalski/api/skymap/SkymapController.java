@@ -1,0 +1,184 @@
+package org.kowalski.api.skymap;
+
+import com.mongodb.client.model.Filters;
+import java.time.LocalDateTime;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.bson.Document;
+import org.bson.conversions.Bson;
+import org.kowalski.api.auth.AccessControl;
+import org.kowalski.api.web.ApiException;
+import org.kowalski.api.web.Reply;
+import org.kowalski.api.web.RequestJson;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.server.ServerWebExchange;
+import reactor.core.publisher.Mono;
+
+/**
+ * The skymap routes: upload a localization and store its credible-region contours, read a stored
+ * skymap (GET, and HEAD with the same status) and delete one. Every route needs a token; deleting
+ * needs the admin or the user who uploaded the skymap. Errors are 4xx JSON replies, where the Python
+ * original answered 200 with an error status.
+ */
+@RestController
+class SkymapController {
+
+    private final SkymapService service;
+    private final AccessControl accessControl;
+
+    SkymapController(SkymapService service, AccessControl accessControl) {
+        this.service = service;
+        this.accessControl = accessControl;
+    }
+
+    @PutMapping(path = "/api/skymap", produces = "application/json")
+    Mono<ResponseEntity<Reply>> put(@RequestBody(required = false) String body, ServerWebExchange exchange) {
+        String user = accessControl.requireUser(exchange);
+        Document request = RequestJson.parseObject(body);
+        SkymapService.Upload upload = parseUpload(request, user);
+        return service.upload(upload)
+                .map(outcome -> ResponseEntity.status(outcome.httpStatus())
+                        .body(Reply.of(orderedReply(outcome.status(), outcome.message(), outcome.data()))));
+    }
+
+    @GetMapping(path = "/api/skymap", produces = "application/json")
+    Mono<ResponseEntity<Reply>> get(
+            @RequestParam(required = false) String dateobs,
+            @RequestParam(required = false) String triggerid,
+            @RequestParam(required = false) String alias,
+            @RequestParam(name = "localization_name", required = false) String localizationName,
+            @RequestParam(required = false) String contours,
+            ServerWebExchange exchange) {
+        accessControl.requireUser(exchange);
+        Bson filter = lookup(dateobs, triggerid, alias, localizationName);
+        List<Number> levels = contours == null ? List.of() : SkymapRequests.parseLevels(contours);
+        return service.find(filter)
+                .switchIfEmpty(Mono.error(() -> ApiException.notFound("no skymap found for dateobs=" + dateobs
+                        + ", triggerid=" + triggerid + ", alias=" + alias + ", localization_name=" + localizationName)))
+                .map(skymap -> {
+                    requireLevels(skymap, levels);
+                    Document data = new Document(skymap);
+                    data.put(
+                            "dateobs",
+                            SkymapRequests.isoformat(SkymapService.toLocalDateTime(skymap.getDate("dateobs"))));
+                    Map<String, Object> reply = new LinkedHashMap<>();
+                    reply.put("status", "success");
+                    reply.put("data", data);
+                    return ResponseEntity.ok(Reply.of(reply));
+                });
+    }
+
+    @DeleteMapping(path = "/api/skymap", produces = "application/json")
+    Mono<Reply> delete(@RequestBody(required = false) String body, ServerWebExchange exchange) {
+        String user = accessControl.requireUser(exchange);
+        Document request = RequestJson.parseObject(body);
+        Object localizationName = request.get("localization_name");
+        if (!(localizationName instanceof String name) || name.isBlank()) {
+            throw ApiException.badRequest("Missing localization_name: name the skymap to delete, such as"
+                    + " {\"dateobs\": \"2023-06-23T15:42:26\", \"localization_name\": \"90.00000_30.00000_10.00000\"}");
+        }
+        Bson filter = lookup(
+                stringOrNull(request.get("dateobs"), "dateobs"),
+                request.get("triggerid") == null ? null : String.valueOf(request.get("triggerid")),
+                stringOrNull(request.get("alias"), "alias"),
+                name);
+        if (!accessControl.isAdmin(user)) {
+            filter = Filters.and(filter, Filters.eq("created_by", user));
+        }
+        return service.deleteOne(filter).map(deleted -> {
+            if (deleted == 0) {
+                throw ApiException.notFound("no skymap found for " + request.toJson()
+                        + (accessControl.isAdmin(user) ? "" : " among the skymaps that user " + user + " uploaded"));
+            }
+            return Reply.success("deleted " + deleted + " skymap");
+        });
+    }
+
+    private static SkymapService.Upload parseUpload(Document request, String user) {
+        if (request.get("voevent") != null) {
+            // TODO: VOEvent notices are not parsed yet; their skymaps usually need a download.
+            throw ApiException.badRequest("Invalid request: voevent is not supported by this server;"
+                    + " send dateobs and the localization in skymap, such as {\"ra\": 90, \"dec\": 30, \"error\": 10}");
+        }
+        if (request.get("dateobs") == null) {
+            throw ApiException.badRequest(
+                    "Missing dateobs: send the UTC time of the event as YYYY-MM-DDTHH:MM:SS[.SSSSSS]");
+        }
+        LocalDateTime dateobs = SkymapRequests.parseDateobs(request.get("dateobs"));
+        List<Number> levels = SkymapRequests.parseLevels(request.get("contours"));
+        List<String> aliases = SkymapRequests.parseAliases(request.get("aliases"));
+        if (request.get("skymap") == null) {
+            throw ApiException.badRequest("Missing skymap: send the localization, such as"
+                    + " \"skymap\": {\"ra\": 90, \"dec\": 30, \"error\": 10}");
+        }
+        Localization localization = SkymapRequests.parseLocalization(request.get("skymap"));
+        return new SkymapService.Upload(dateobs, request.get("triggerid"), aliases, localization, levels, user);
+    }
+
+    /** Builds the look-up of GET and DELETE: every given field must match. */
+    private static Bson lookup(String dateobs, String triggerId, String alias, String localizationName) {
+        if (dateobs == null && triggerId == null && alias == null) {
+            throw ApiException.badRequest("Missing skymap look-up: must provide dateobs, triggerid, or alias"
+                    + " (and localization_name to choose among localizations)");
+        }
+        List<Bson> conditions = new ArrayList<>();
+        if (dateobs != null) {
+            conditions.add(Filters.eq("dateobs", SkymapService.toDate(SkymapRequests.parseDateobs(dateobs))));
+        }
+        if (triggerId != null) {
+            // Trigger ids arrive as text in a query string but are stored as sent, often as integers.
+            List<Object> forms = new ArrayList<>(List.of(triggerId));
+            try {
+                forms.add(Long.parseLong(triggerId.trim()));
+                forms.add(Integer.parseInt(triggerId.trim()));
+            } catch (NumberFormatException e) {
+                // Only the text form can match.
+            }
+            conditions.add(Filters.in("triggerid", forms));
+        }
+        if (alias != null) {
+            conditions.add(Filters.eq("aliases", alias));
+        }
+        if (localizationName != null) {
+            conditions.add(Filters.eq("localization_name", localizationName));
+        }
+        return Filters.and(conditions);
+    }
+
+    private static void requireLevels(Document skymap, List<Number> levels) {
+        Document contours = skymap.get("contours", Document.class);
+        List<String> missing = new ArrayList<>();
+        for (Number level : levels) {
+            if (contours == null || !contours.containsKey(SkymapRequests.contourKey(level))) {
+                missing.add(SkymapRequests.levelText(level));
+            }
+        }
+        if (!missing.isEmpty()) {
+            throw ApiException.notFound("skymap exists but is missing contours [" + String.join(", ", missing)
+                    + "]; add them with PUT /api/skymap");
+        }
+    }
+
+    private static String stringOrNull(Object value, String key) {
+        if (value == null || value instanceof String) {
+            return (String) value;
+        }
+        throw ApiException.badRequest("Invalid " + key + " " + value + ": send a string");
+    }
+
+    private static Map<String, Object> orderedReply(String status, String message, Map<String, Object> data) {
+        Map<String, Object> reply = new LinkedHashMap<>();
+        reply.put("status", status);
+        reply.put("message", message);
+        reply.put("data", data);
+        return reply;
+    }
+}
