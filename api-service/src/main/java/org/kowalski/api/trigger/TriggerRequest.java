@@ -9,8 +9,8 @@ import org.kowalski.api.web.PythonFloats;
 
 /**
  * The request models of the ZTF trigger routes, checked and coerced as the Python original's pydantic v1
- * models do: a number sent for a string field becomes its text, numeric strings are accepted for number
- * fields, and errors are listed one per field in pydantic's layout.
+ * models do. A number sent for a string field becomes its text, and numeric strings are accepted for
+ * number fields. Errors are listed one per field in pydantic's layout.
  */
 enum TriggerRequest {
     QUEUE_SUBMISSION(

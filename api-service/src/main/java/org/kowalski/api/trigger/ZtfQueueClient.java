@@ -21,7 +21,7 @@ import reactor.core.publisher.Mono;
 /**
  * Sends trigger requests to the ZTF queue service at {@code ztf.queue_url}: JSON bodies to
  * {@code /queues} and {@code /mma_skymaps} with the request's method. When the key is unset, the real
- * trigger routes answer 501 and only the {@code .test} routes work.
+ * trigger routes reply 501 and only the {@code .test} routes work.
  */
 @Component
 class ZtfQueueClient {
@@ -73,7 +73,7 @@ class ZtfQueueClient {
                         .defaultIfEmpty("")
                         .map(text -> new Response(
                                 response.statusCode().value(),
-                                new LinkedHashMap<>(
+                                lowerCaseNames(
                                         response.headers().asHttpHeaders().toSingleValueMap()),
                                 text)))
                 .timeout(timeout)

@@ -26,7 +26,7 @@ import reactor.core.publisher.Mono;
 /**
  * The admin routes that pass observation requests to the ZTF scheduler: {@code /api/triggers/ztf} for
  * queues of targets and {@code /api/triggers/ztfmma} for skymap-driven (multi-messenger) triggers. The
- * {@code .test} variants of each route validate the request and answer as the service would, without
+ * {@code .test} variants of each route validate the request and reply as the service would, without
  * sending anything.
  */
 @RestController

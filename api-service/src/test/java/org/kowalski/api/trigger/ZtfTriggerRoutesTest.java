@@ -132,7 +132,10 @@ class ZtfTriggerRoutesTest {
 
         Document submitted = reply(HttpMethod.PUT, "/api/triggers/ztf", QUEUE, token, 200);
 
-        assertThat(submitted.getString("message")).isEqualTo("submitted");
+        assertThat(submitted.getString("message")).as(submitted.toJson()).isEqualTo("submitted");
+        assertThat(submitted.get("data", Document.class).keySet())
+                .as(submitted.toJson())
+                .contains("queue_name");
         assertThat(submitted.get("data", Document.class).getString("queue_name"))
                 .isEqualTo("ToO_test");
         assertThat(requests).hasSize(1);
