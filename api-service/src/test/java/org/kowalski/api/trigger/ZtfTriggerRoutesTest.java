@@ -62,15 +62,15 @@ class ZtfTriggerRoutesTest {
         queueService.start();
         String url = "http://127.0.0.1:" + queueService.getAddress().getPort();
         api = RunningApi.start(Map.of("ztf", Map.of("queue_url", url)));
+        // Closing a second API context early would dispose Reactor Netty's global event loops, which the
+        // shared API of the other test classes uses too, so this one stops when the JVM exits.
+        Runtime.getRuntime().addShutdownHook(new Thread(api::close, "trigger-api-stop"));
         client = api.client();
         token = api.adminToken();
     }
 
     @AfterAll
-    static void stopServers() {
-        if (api != null) {
-            api.close();
-        }
+    static void stopQueueService() {
         if (queueService != null) {
             queueService.stop(0);
         }
