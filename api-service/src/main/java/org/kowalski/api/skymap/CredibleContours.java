@@ -112,7 +112,7 @@ final class CredibleContours {
         for (float value : density) {
             high = Math.max(high, value);
         }
-        // The mass above a threshold falls as the threshold rises; keep the highest one that holds the target.
+        // The mass above a threshold falls as the threshold rises; keep the highest one whose mass reaches the target.
         for (int i = 0; i < BISECTION_STEPS; i++) {
             double middle = (low + high) / 2;
             if (massAbove(middle) >= target) {
@@ -169,9 +169,9 @@ final class CredibleContours {
 
     /**
      * Traces the iso-density lines with marching squares. Each cell's boundary is walked counterclockwise
-     * (bottom, right, top, left); a crossing where the walk leaves the region starts a segment and one where
-     * it enters ends it, which keeps the region on the left of every segment and lets segments of adjacent
-     * cells chain through their shared edge.
+     * (bottom, right, top, left). A crossing where the walk leaves the region starts a segment and one where
+     * it enters ends it. This keeps the region on the left of every segment, so segments of adjacent cells
+     * chain through their shared edge.
      */
     private List<List<double[]>> traceLoops(double threshold) {
         Map<Long, Long> next = new HashMap<>();

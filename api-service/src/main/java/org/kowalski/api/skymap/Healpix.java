@@ -145,13 +145,13 @@ final class Healpix {
         double z;
         double phi;
         if (ipix < capPixels) {
-            // North polar cap: ring i holds 4i pixels.
+            // North polar cap: ring i has 4i pixels.
             long ring = (1 + isqrt(1 + 2 * ipix)) >> 1;
             long inRing = ipix + 1 - 2 * ring * (ring - 1);
             z = 1 - (double) ring * ring / (3.0 * nside * nside);
             phi = (inRing - 0.5) * Math.PI / (2.0 * ring);
         } else if (ipix < pixels - capPixels) {
-            // Equatorial belt: every ring holds 4 nside pixels, odd rings shifted by half a pixel.
+            // Equatorial belt: every ring has 4 nside pixels, odd rings shifted by half a pixel.
             long offset = ipix - capPixels;
             long ring = offset / (4 * nside) + nside;
             long inRing = offset % (4 * nside) + 1;

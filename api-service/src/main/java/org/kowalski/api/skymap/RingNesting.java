@@ -5,8 +5,8 @@ import java.util.List;
 
 /**
  * Groups oriented contour rings into GeoJSON-style polygons. Rings traced with the region on their left
- * run counterclockwise in (right ascension, declination) around the region and clockwise around holes;
- * a ring whose right ascension winds once around the circle encloses a pole and is an outer boundary.
+ * run counterclockwise in (right ascension, declination) around the region and clockwise around holes.
+ * A ring whose right ascension winds once around the circle encloses a pole and is an outer boundary.
  */
 final class RingNesting {
 

@@ -26,7 +26,7 @@ import reactor.core.publisher.Mono;
  * The skymap routes: upload a localization and store its credible-region contours, read a stored
  * skymap (GET, and HEAD with the same status) and delete one. Every route needs a token; deleting
  * needs the admin or the user who uploaded the skymap. Errors are 4xx JSON replies, where the Python
- * original answered 200 with an error status.
+ * original replied 200 with an error status.
  */
 @RestController
 class SkymapController {

@@ -132,7 +132,7 @@ class SkymapService {
         });
     }
 
-    /** Answers a concurrent upload of the same skymap, which the unique index on (dateobs, name) rejects. */
+    /** Returns the conflict outcome for a concurrent upload of the same skymap, which the unique index on (dateobs, name) rejects. */
     private Mono<Outcome> duplicate(MongoWriteException error, Upload upload) {
         if (error.getError().getCategory() != ErrorCategory.DUPLICATE_KEY) {
             return Mono.error(error);

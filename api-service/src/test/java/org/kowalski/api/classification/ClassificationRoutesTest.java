@@ -9,7 +9,7 @@ import org.bson.Document;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.kowalski.api.testing.RunningApi;
-import org.kowalski.api.testing.SampleAlerts;
+import org.kowalski.api.testing.ZtfArchive;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.MediaType;
@@ -27,7 +27,7 @@ class ClassificationRoutesTest {
         RunningApi api = RunningApi.shared();
         client = api.client();
         token = api.tokenFor("classifier");
-        alerts = SampleAlerts.ensureZtf(api.bean(MongoDatabase.class));
+        alerts = ZtfArchive.load(api.bean(MongoDatabase.class), "ZTF_alerts");
     }
 
     private static WebTestClient.ResponseSpec send(HttpMethod method, String uri, String body, String authorization) {

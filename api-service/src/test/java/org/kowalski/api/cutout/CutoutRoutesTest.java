@@ -14,10 +14,11 @@ import nom.tam.fits.Header;
 import nom.tam.fits.HeaderCard;
 import nom.tam.util.Cursor;
 import org.bson.Document;
+import org.bson.types.Binary;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.kowalski.api.testing.RunningApi;
-import org.kowalski.api.testing.SampleAlerts;
+import org.kowalski.api.testing.ZtfArchive;
 import org.kowalski.common.cutout.CutoutDecoder;
 import org.kowalski.common.cutout.CutoutImage;
 import org.kowalski.common.cutout.CutoutPng;
@@ -36,7 +37,7 @@ class CutoutRoutesTest {
         RunningApi api = RunningApi.shared();
         client = api.client();
         token = api.tokenFor("viewer");
-        List<Document> alerts = SampleAlerts.ensureZtf(api.bean(MongoDatabase.class));
+        List<Document> alerts = ZtfArchive.load(api.bean(MongoDatabase.class), "ZTF_alerts");
         alert = alerts.stream()
                 .filter(document -> document.getLong("candid") == 1127561444715015009L)
                 .findFirst()
@@ -64,7 +65,7 @@ class CutoutRoutesTest {
     @Test
     void fitsIsFlippedWithOriginalHeader() throws Exception {
         Document science = alert.get("cutoutScience", Document.class);
-        byte[] stored = (byte[]) science.get("stampData");
+        byte[] stored = science.get("stampData", Binary.class).getData();
 
         var result = get("/api/cutouts/ztf/1127561444715015009/science/fits", token)
                 .expectStatus()

@@ -15,7 +15,7 @@ import org.bson.types.ObjectId;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.kowalski.api.testing.RunningApi;
-import org.kowalski.api.testing.SampleAlerts;
+import org.kowalski.api.testing.ZtfArchive;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.MediaType;
@@ -42,7 +42,7 @@ class FilterRoutesTest {
         client = api.client();
         token = api.adminToken();
         database = api.bean(MongoDatabase.class);
-        SampleAlerts.ensureZtf(database);
+        ZtfArchive.load(database, "ZTF_alerts");
     }
 
     private static int randomFilterId() {

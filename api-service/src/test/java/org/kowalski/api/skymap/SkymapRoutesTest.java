@@ -9,7 +9,7 @@ import org.bson.Document;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.kowalski.api.testing.RunningApi;
-import org.kowalski.api.testing.SampleAlerts;
+import org.kowalski.api.testing.ZtfArchive;
 import org.kowalski.common.sky.Coordinates;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
@@ -32,7 +32,7 @@ class SkymapRoutesTest {
         api = RunningApi.shared();
         client = api.client();
         token = api.adminToken();
-        alerts = SampleAlerts.ensureZtf(api.bean(MongoDatabase.class));
+        alerts = ZtfArchive.load(api.bean(MongoDatabase.class), "ZTF_alerts");
     }
 
     private static WebTestClient.ResponseSpec send(HttpMethod method, String uri, String body, String authorization) {
@@ -114,13 +114,15 @@ class SkymapRoutesTest {
         assertThat(contours.get("center", Document.class).getList("coordinates", Double.class))
                 .containsExactly(-90.0, 30.0);
 
-        // HEAD answers like GET, without a body.
+        // HEAD gets the same status as GET, without a body.
         send(HttpMethod.HEAD, lookup, null, token).expectStatus().isOk();
 
-        // No sample alert lies within 25 degrees of (90, 30), so the 90% region (radius about 21.5 degrees) holds none.
+        // No sample alert lies within 25 degrees of (90, 30), so the 90% region (radius about 21.5 degrees) contains
+        // none.
         assertThat(alertsInside(contours.get("contour90", Document.class), 90, 30))
                 .isEmpty();
         assertThat(alertsWithin(90, 30, 21.0)).isEmpty();
+        assertThat(skymapQuery(CONE_NAME, DATEOBS + ".000", 90)).isEmpty();
 
         Document deleted = reply(
                 send(
@@ -161,6 +163,9 @@ class SkymapRoutesTest {
 
             assertThat(inside)
                     .as("alerts inside the %d%% contour", level)
+                    .containsExactlyInAnyOrderElementsOf(expected);
+            assertThat(skymapQuery("46.20000_9.00000_0.50000", dateobs, level))
+                    .as("skymap query on the %d%% contour", level)
                     .containsExactlyInAnyOrderElementsOf(expected);
             assertThat(expected).as("alerts within %.3f degrees", radiusDeg).isNotEmpty();
         }
@@ -223,6 +228,18 @@ class SkymapRoutesTest {
         reply(send(HttpMethod.DELETE, "/api/skymap", lookup, bob), 404);
         Document deleted = reply(send(HttpMethod.DELETE, "/api/skymap", lookup, alice), 200);
         assertThat(deleted.getString("message")).isEqualTo("deleted 1 skymap");
+    }
+
+    /** Returns the candids that the query API's {@code skymap} query finds in a stored contour. */
+    private static List<Long> skymapQuery(String localizationName, String dateobs, int level) {
+        String query = "{\"query_type\": \"skymap\", \"query\": {\"skymap\": {\"localization_name\": \""
+                + localizationName + "\", \"dateobs\": \"" + dateobs + "\", \"contour\": " + level + "},"
+                + " \"catalog\": \"ZTF_alerts\", \"filter\": {}, \"projection\": {\"candid\": 1}}}";
+        Document reply = reply(send(HttpMethod.POST, "/api/queries", query, token), 200);
+        assertThat(reply.getString("status")).isEqualTo("success");
+        return reply.getList("data", Document.class).stream()
+                .map(document -> document.getLong("candid"))
+                .toList();
     }
 
     /** Returns the candids of sample alerts within a distance of a position, by brute force. */

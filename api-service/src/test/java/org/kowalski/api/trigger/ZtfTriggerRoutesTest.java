@@ -22,7 +22,7 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 
 /**
  * The ZTF trigger routes, against an API whose {@code ztf.queue_url} points at a stand-in queue service
- * on 127.0.0.1 that records each request and answers with a chosen status.
+ * on 127.0.0.1 that records each request and replies with a chosen status.
  */
 class ZtfTriggerRoutesTest {
 
@@ -61,7 +61,9 @@ class ZtfTriggerRoutesTest {
         });
         queueService.start();
         String url = "http://127.0.0.1:" + queueService.getAddress().getPort();
-        api = RunningApi.start(Map.of("ztf", Map.of("queue_url", url)));
+        // The second API shares this JVM's embedded store, which a loaded machine may be slow to answer.
+        api = RunningApi.start(
+                Map.of("ztf", Map.of("queue_url", url), "database", Map.of("connect_timeout_ms", 60_000)));
         // Closing a second API context early would dispose Reactor Netty's global event loops, which the
         // shared API of the other test classes uses too, so this one stops when the JVM exits.
         Runtime.getRuntime().addShutdownHook(new Thread(api::close, "trigger-api-stop"));
