@@ -12,7 +12,7 @@ import org.kowalski.common.sky.Coordinates;
 class CredibleContoursTest {
 
     /** Radius of the credible region of a cut Gaussian on the sphere, by direct integration of its radial profile. */
-    private static double credibleRadiusDeg(double sigmaDeg, double levelPercent) {
+    static double credibleRadiusDeg(double sigmaDeg, double levelPercent) {
         int steps = 200_000;
         double cut = GaussianCone.CUT_SIGMAS * sigmaDeg;
         double[] cumulative = new double[steps + 1];
