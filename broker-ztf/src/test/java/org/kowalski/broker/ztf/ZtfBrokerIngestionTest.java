@@ -37,6 +37,7 @@ import org.kowalski.common.alert.AvroDocuments;
 import org.kowalski.common.broker.BrokerMetrics;
 import org.kowalski.common.broker.DeadLetterPublisher;
 import org.kowalski.common.config.KowalskiConfig;
+import org.kowalski.common.filter.AlertFilterStage;
 import org.kowalski.common.infra.EmbeddedInfrastructure;
 import org.kowalski.common.kafka.AlertStreamer;
 import org.kowalski.common.mongo.MongoConnections;
@@ -85,6 +86,7 @@ class ZtfBrokerIngestionTest {
         BrokerTestSupport.drop(database, ALERTS);
         BrokerTestSupport.drop(database, AUX);
         BrokerTestSupport.drop(database, CATALOG);
+        BrokerTestSupport.drop(database, "filters");
         broker = ZtfBrokerApplication.start(config);
     }
 
@@ -326,6 +328,41 @@ class ZtfBrokerIngestionTest {
         assertThat(crossMatches.keySet())
                 .containsAll(config.database().xmatch().get("ZTF").keySet());
         assertThat(crossMatches.getList("2MASS_PSC", Document.class)).isEmpty();
+    }
+
+    @Test
+    @Order(9)
+    void runsUserFiltersOnStoredAlerts() throws Exception {
+        Document filter = new Document("filter_id", 901)
+                .append("group_id", 41)
+                .append("catalog", ALERTS)
+                .append("permissions", List.of(1, 2, 3))
+                .append("active", true)
+                .append("active_fid", "brk901")
+                .append("autosave", false)
+                .append("update_annotations", false)
+                .append(
+                        "fv",
+                        List.of(new Document("fid", "brk901")
+                                .append("pipeline", "[{\"$match\": {\"candidate.drb\": {\"$gt\": 0.5}}}]")));
+        Mono.from(database.getCollection("filters").insertOne(filter)).block(Duration.ofSeconds(30));
+        // Load it now rather than at the next periodic check.
+        broker.getBean(AlertFilterStage.class).filters().reload().block(Duration.ofSeconds(30));
+        // The fixture alert has drb 0.99999, so the filter passes.
+        byte[] message = AlertFixtures.withIds(
+                BrokerTestSupport.sampleMessages("data/ztf_alerts/20200202").get(11),
+                8_999_000_000_000_000_002L,
+                "ZTF99filter");
+
+        BrokerTestSupport.produce(config, BrokerTestSupport.todaysTopic(1), List.of(message));
+        Document query = new Document("candid", 8_999_000_000_000_000_002L)
+                .append("passed_filters", new Document("$exists", true));
+        waitUntil("the filter result on the alert", () -> find(database, ALERTS, query) != null);
+
+        List<Document> passed = find(database, ALERTS, query).getList("passed_filters", Document.class);
+        assertThat(passed).hasSize(1);
+        assertThat(passed.get(0).getInteger("filter_id")).isEqualTo(901);
+        assertThat(passed.get(0).getString("fid")).isEqualTo("brk901");
     }
 
     private static Document source(String name, double raDeg, double decDeg) {
