@@ -60,6 +60,7 @@ public final class AlertStore {
     private static final Logger log = LoggerFactory.getLogger(AlertStore.class);
     private static final int DUPLICATE_KEY = 11000;
     private static final int MAX_MERGE_ATTEMPTS = 10;
+    private static final int CONCURRENT_MERGES = 8;
 
     private final MongoCollection<Document> alerts;
     private final MongoCollection<Document> aux;
@@ -341,11 +342,17 @@ public final class AlertStore {
         if (toMerge.isEmpty()) {
             return Mono.just(outcomes(writes));
         }
-        Set<String> objectIds = new LinkedHashSet<>();
-        toMerge.forEach(write -> objectIds.add(write.alert.objectId()));
-        return readForcedPhotometry(objectIds)
-                .flatMap(stored -> Flux.fromIterable(toMerge)
-                        .concatMap(write -> mergeOne(write, stored))
+        // Objects merge in parallel; the alerts of one object merge one after the other, in batch order.
+        Map<String, List<AuxWrite>> byObject = new LinkedHashMap<>();
+        toMerge.forEach(write -> byObject.computeIfAbsent(write.alert.objectId(), id -> new ArrayList<>())
+                .add(write));
+        return readForcedPhotometry(byObject.keySet())
+                .map(Collections::synchronizedMap)
+                .flatMap(stored -> Flux.fromIterable(byObject.values())
+                        .flatMap(
+                                objectWrites ->
+                                        Flux.fromIterable(objectWrites).concatMap(write -> mergeOne(write, stored)),
+                                CONCURRENT_MERGES)
                         .then(Mono.fromSupplier(() -> outcomes(writes))));
     }
 
