@@ -1,11 +1,13 @@
 package org.kowalski.broker.ztf;
 
 import java.util.Map;
+import org.kowalski.common.broker.AlertEnricher;
 import org.kowalski.common.broker.BrokerConfiguration;
 import org.kowalski.common.broker.SurveyAdapter;
 import org.kowalski.common.config.ConfigLoader;
 import org.kowalski.common.config.InvalidConfigurationException;
 import org.kowalski.common.config.KowalskiConfig;
+import org.kowalski.common.ml.MlScorer;
 import org.kowalski.common.spring.KowalskiApplication;
 import org.kowalski.common.spring.KowalskiCommonConfiguration;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
@@ -35,6 +37,12 @@ public class ZtfBrokerApplication {
     @Bean
     SurveyAdapter ztfSurveyAdapter(KowalskiConfig config) {
         return new ZtfSurveyAdapter(config);
+    }
+
+    /** Scores new alerts with the models of {@code ml.ZTF} before they are stored. */
+    @Bean
+    AlertEnricher ztfMlEnricher(KowalskiConfig config) {
+        return new ZtfMlEnricher(MlScorer.load(config, SURVEY));
     }
 
     public static void main(String[] args) {

@@ -12,6 +12,7 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
@@ -49,15 +50,22 @@ final class BrokerTestSupport {
      * refreshed every second, small batches, and a short store time-out so that an outage shows quickly.
      */
     static KowalskiConfig config(int maxPollRecords) {
-        return config(maxPollRecords, Map.of());
+        return config(maxPollRecords, Map.of(), true);
     }
 
-    /** Returns the test configuration with extra catalogs in {@code database.xmatch.ZTF}. */
-    static KowalskiConfig config(int maxPollRecords, Map<String, Object> ztfCatalogs) {
-        KowalskiConfig config = TestConfigs.embedded(Map.of(
-                "kafka", Map.of("topic_refresh_ms", 1000),
-                "database", Map.of("connect_timeout_ms", 3000, "xmatch", Map.of("ZTF", ztfCatalogs)),
-                "brokers", Map.of("ZTF", Map.of("management_port", 0, "max_poll_records", maxPollRecords))));
+    /**
+     * Returns the test configuration with extra catalogs in {@code database.xmatch.ZTF}, and with or
+     * without the machine-learning models (an empty {@code ml.ZTF.allowed_features} loads none).
+     */
+    static KowalskiConfig config(int maxPollRecords, Map<String, Object> ztfCatalogs, boolean machineLearning) {
+        Map<String, Object> overrides = new HashMap<>();
+        overrides.put("kafka", Map.of("topic_refresh_ms", 1000));
+        overrides.put("database", Map.of("connect_timeout_ms", 3000, "xmatch", Map.of("ZTF", ztfCatalogs)));
+        overrides.put("brokers", Map.of("ZTF", Map.of("management_port", 0, "max_poll_records", maxPollRecords)));
+        if (!machineLearning) {
+            overrides.put("ml", Map.of("ZTF", Map.of("allowed_features", List.of())));
+        }
+        KowalskiConfig config = TestConfigs.embedded(overrides);
         EmbeddedInfrastructure.ensureStarted(config);
         return config;
     }

@@ -7,6 +7,8 @@ import static org.kowalski.broker.ztf.BrokerTestSupport.find;
 import static org.kowalski.broker.ztf.BrokerTestSupport.waitUntil;
 
 import ch.qos.logback.classic.Level;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.mongodb.reactivestreams.client.MongoClient;
 import com.mongodb.reactivestreams.client.MongoDatabase;
 import java.net.URI;
@@ -154,6 +156,32 @@ class ZtfBrokerIngestionTest {
 
     @Test
     @Order(3)
+    void storesModelScoresWithAlerts() throws Exception {
+        JsonNode reference = new ObjectMapper()
+                .readTree(SharedData.require("data/ml_reference_sample.json").toFile());
+        List<String> models = List.of("braai", "acai_h", "acai_v", "acai_o", "acai_n", "acai_b");
+
+        for (JsonNode expected : reference.get("alerts")) {
+            long candid = expected.get("candid").asLong();
+            Document classifications =
+                    find(database, ALERTS, new Document("candid", candid)).get("classifications", Document.class);
+            for (String model : models) {
+                assertThat(classifications.getDouble(model))
+                        .as("%s of %d", model, candid)
+                        .isCloseTo(expected.get(model).asDouble(), within(1e-5));
+                assertThat(classifications.getString(model + "_version"))
+                        .as("%s version", model)
+                        .isEqualTo(reference
+                                .get("models")
+                                .get(model)
+                                .get("version")
+                                .asText());
+            }
+        }
+    }
+
+    @Test
+    @Order(4)
     void storesCoordinatesOfEveryAlert() {
         List<Document> alerts =
                 Flux.from(database.getCollection(ALERTS).find()).collectList().block(Duration.ofSeconds(30));
@@ -176,7 +204,7 @@ class ZtfBrokerIngestionTest {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void restreamingChangesNothing() throws Exception {
         BrokerMetrics metrics = broker.getBean(BrokerMetrics.class);
         List<Document> auxBefore = Flux.from(database.getCollection(AUX).find().sort(new Document("_id", 1)))
@@ -203,7 +231,7 @@ class ZtfBrokerIngestionTest {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void servesMetricsOnPrometheusEndpoint() throws Exception {
         String port = broker.getEnvironment().getProperty("local.server.port");
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/actuator/prometheus"))
@@ -224,7 +252,7 @@ class ZtfBrokerIngestionTest {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void copiesUndecodableMessagesToDeadLetterTopic() throws Exception {
         List<byte[]> fresh = BrokerTestSupport.freshCopies("data/ztf_alerts/20200202", "ZTF99dead");
         byte[] twoAlerts = AlertFixtures.container(
@@ -265,7 +293,7 @@ class ZtfBrokerIngestionTest {
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     void restartInMidStreamStoresEachAlertOnce() throws Exception {
         List<byte[]> fresh = BrokerTestSupport.freshCopies("data/ztf_alerts/20231012", "ZTF99restart");
         String topic = BrokerTestSupport.todaysTopic(3);
@@ -295,7 +323,7 @@ class ZtfBrokerIngestionTest {
     }
 
     @Test
-    @Order(8)
+    @Order(9)
     void crossMatchesNewObjectWithinCone() throws Exception {
         byte[] message = AlertFixtures.withIds(
                 BrokerTestSupport.sampleMessages("data/ztf_alerts/20200202").get(11),
@@ -331,7 +359,7 @@ class ZtfBrokerIngestionTest {
     }
 
     @Test
-    @Order(9)
+    @Order(10)
     void runsUserFiltersOnStoredAlerts() throws Exception {
         Document filter = new Document("filter_id", 901)
                 .append("group_id", 41)

@@ -13,6 +13,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.bson.Document;
 import org.junit.jupiter.api.Test;
 import org.kowalski.common.broker.AlertPipeline;
@@ -31,7 +32,8 @@ class ZtfBrokerOutageTest {
     @Test
     void storeOutagePausesWithoutLosingAlerts() throws Exception {
         SharedData.require("data/ztf_alerts/20231012");
-        KowalskiConfig config = BrokerTestSupport.config(4);
+        // Without the models, which this test does not need and which take seconds to load and run.
+        KowalskiConfig config = BrokerTestSupport.config(4, Map.of(), false);
         // Yesterday's topic: the broker consumes the previous night too, and no other test uses it.
         String topic = "ztf_"
                 + LocalDate.now(ZoneOffset.UTC).minusDays(1).format(DateTimeFormatter.BASIC_ISO_DATE)
