@@ -82,7 +82,8 @@ class ZtfBrokerIngestionTest {
                                 "filter",
                                 Map.of(),
                                 "projection",
-                                Map.of("_id", 1, "name", 1, "coordinates.radec_str", 1))));
+                                Map.of("_id", 1, "name", 1, "coordinates.radec_str", 1))),
+                true);
         client = MongoConnections.connect(config);
         database = client.getDatabase(config.database().db());
         BrokerTestSupport.drop(database, ALERTS);
