@@ -33,6 +33,7 @@ COPY broker-turbo/pom.xml broker-turbo/
 COPY ingest-catalog/pom.xml ingest-catalog/
 COPY launcher/pom.xml launcher/
 COPY deploy/pom.xml deploy/
+COPY bench/pom.xml bench/
 ENV SERVICE_MODULES=api-service,broker-ztf,broker-pgir,broker-wntr,broker-turbo,ingest-catalog
 RUN mvn -B -q -pl "${SERVICE_MODULES}" -am -DskipTests package
 

@@ -36,9 +36,12 @@ stream: build ## Publish every file of ALERTS (a folder of .avro alerts) to TOPI
 ingest: build ## Ingest a catalog: make ingest ARGS="--catalog_name=TEST --path=<file or folder>"
 	$(JAVA) -jar $(INGEST_JAR) $(ARGS)
 
-bench: ## Run the benchmarks and write docs/benchmarks.md
-	$(MVN) -q install -DskipTests -Dspotless.check.skip=true
-	$(MVN) -q -pl bench exec:java
+BENCH_JAR := bench/target/kowalski-bench.jar
+BENCH_JAVA_OPTS ?= -Xms1g -Xmx6g -XX:+UseParallelGC
+
+bench: ## Run the benchmarks (under 30 minutes on 2 cores) and write docs/benchmarks.md; BENCH_ARGS="--help" lists the sizes
+	$(MVN) -q -pl bench -am package -DskipTests -Dspotless.check.skip=true -Dspring-boot.repackage.skip=false
+	$(JAVA) $(BENCH_JAVA_OPTS) -Dkowalski.shared.dir=$(abspath ../shared) -jar $(BENCH_JAR) --command="$(strip make bench $(BENCH_ARGS))" $(BENCH_ARGS)
 
 format: ## Format the Java sources (palantir-java-format through Spotless)
 	$(MVN) -q spotless:apply
