@@ -62,9 +62,9 @@ public final class BenchmarkCommand implements Callable<Integer> {
             names = "--max-poll-records",
             defaultValue = "10",
             description = "Largest batch of the broker (brokers.ZTF.max_poll_records) in runs (b) to (d) and the"
-                    + " burst; smaller than the configured 100, which run (a) keeps, so that batches end within"
-                    + " the time limits although a cross-match can take seconds per object (default:"
-                    + " ${DEFAULT-VALUE}).")
+                    + " burst. Run (a) keeps the configured batch. A smaller batch here lets a run that reaches its"
+                    + " time limit count its alerts in smaller steps, because cross-matches and ML scores make each"
+                    + " batch far longer (default: ${DEFAULT-VALUE}).")
     int maxPollRecords;
 
     @Option(

@@ -15,8 +15,8 @@ import org.kowalski.common.ml.ModelDefinition;
 /**
  * The scenario settings of {@code make bench}: no catalogs, models or filters in run (a); one catalog
  * cone of 2" in (b); the six ZTF models from the local model folder in (c); 25 filters in (d). Runs (b)
- * to (d) use a smaller batch, so that batches end within the time limits although each new object's
- * cross-match can take seconds on the embedded store.
+ * to (d) may use a smaller batch than the configured one, so that a run that reaches its time limit
+ * counts its alerts in smaller steps.
  */
 public final class BenchScenarioSettings implements BrokerBench.ScenarioSettings {
 

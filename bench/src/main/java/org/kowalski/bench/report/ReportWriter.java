@@ -280,9 +280,9 @@ public final class ReportWriter {
         out.append(String.format(
                 Locale.ROOT,
                 "Run (a) and the thread sweep take batches of up to %d alerts, the configured"
-                        + " `brokers.ZTF.max_poll_records`. Runs (b) to (d) and the burst take batches of up to %d,"
-                        + " so that a batch ends within the time limit although each new object's cross-match can"
-                        + " take seconds.\n\n",
+                        + " `brokers.ZTF.max_poll_records`. Runs (b) to (d) and the burst take batches of up to %d"
+                        + " (`--max-poll-records`), because their batches take far longer per alert: a run that"
+                        + " reaches its time limit then counts its alerts done in smaller steps.\n\n",
                 results.configuredBatch,
                 results.crossMatchBatch));
         out.append("Latency runs from an alert's Kafka record timestamp to the moment it and its object's history")
