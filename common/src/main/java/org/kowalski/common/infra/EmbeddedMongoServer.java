@@ -16,7 +16,8 @@ import org.slf4j.LoggerFactory;
  * MVStore file so that data survives a restart, or by memory when no file is given.
  *
  * <p>It lacks geo operators, several aggregation stages and secondary indexes; the code that needs
- * them goes through the fallbacks in {@code org.kowalski.common.sky}.
+ * them goes through the fallbacks in {@code org.kowalski.common.sky}. Its aggregations are corrected
+ * by {@link EmbeddedStoreBackend}.
  */
 public final class EmbeddedMongoServer implements AutoCloseable {
 
@@ -43,7 +44,7 @@ public final class EmbeddedMongoServer implements AutoCloseable {
     public static EmbeddedMongoServer start(Path dataFile, int port) {
         H2Backend backend;
         if (dataFile == null) {
-            backend = H2Backend.inMemory();
+            backend = new EmbeddedStoreBackend(MVStore.open(null));
         } else {
             try {
                 Files.createDirectories(dataFile.toAbsolutePath().getParent());
@@ -55,7 +56,7 @@ public final class EmbeddedMongoServer implements AutoCloseable {
             // mongo-java-server scans a collection, as a count right after 25,000 inserts showed. Without
             // auto-compaction that error has not recurred in seven such runs. The price is a larger file,
             // since partly used chunks are no longer rewritten.
-            backend = new H2Backend(new MVStore.Builder()
+            backend = new EmbeddedStoreBackend(new MVStore.Builder()
                     .fileName(dataFile.toString())
                     .autoCompactFillRate(0)
                     .open());
