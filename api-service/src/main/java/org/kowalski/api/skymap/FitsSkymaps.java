@@ -16,7 +16,8 @@ import nom.tam.fits.Header;
 /**
  * Reads HEALPix skymaps from FITS files: multi-order maps with {@code UNIQ} and {@code PROBDENSITY}
  * columns, as LIGO/Virgo/KAGRA publish them, and single-order maps with a {@code PROB} column (or
- * the first column) in {@code NESTED} or {@code RING} ordering.
+ * the first column) in {@code NESTED} or {@code RING} ordering, over the whole sky or, with a
+ * {@code PIXEL} column of explicit indices, over part of it.
  */
 final class FitsSkymaps {
 
@@ -78,24 +79,14 @@ final class FitsSkymaps {
             return new MultiOrderMap(name, uniq, density);
         }
 
+        HealpixLayout layout = HealpixLayout.of(header);
         String scheme = header.getStringValue("INDXSCHM");
         if (scheme != null && scheme.trim().equalsIgnoreCase("EXPLICIT")) {
-            // TODO: partial-sky maps with an explicit PIXEL column are not read yet.
-            throw new IllegalArgumentException("Invalid skymap.content: explicit-index (partial-sky) HEALPix maps"
-                    + " are not supported; send a multi-order map (UNIQ, PROBDENSITY) or a full-sky map");
+            return partialSky(name, hdu, layout);
         }
         int probColumn = Math.max(0, hdu.findColumn("PROB"));
-        long nside = header.getLongValue("NSIDE", 0);
-        String ordering = header.getStringValue("ORDERING");
-        boolean nested =
-                ordering != null && ordering.trim().toUpperCase(Locale.ROOT).startsWith("NEST");
-        boolean ring =
-                ordering != null && ordering.trim().toUpperCase(Locale.ROOT).startsWith("RING");
-        if (nside <= 0 || Long.bitCount(nside) != 1 || (!nested && !ring)) {
-            throw new IllegalArgumentException("Invalid skymap.content: the HEALPix header needs NSIDE (a power of 2)"
-                    + " and ORDERING NESTED or RING, but has NSIDE=" + nside + " and ORDERING=" + ordering);
-        }
-        int order = Long.numberOfTrailingZeros(nside);
+        long nside = layout.nside();
+        int order = layout.order();
 
         // Values may be stored in rows of several elements (1024 per row in older files).
         double[] values = flatten(table, probColumn);
@@ -107,15 +98,92 @@ final class FitsSkymaps {
         double[] density = new double[values.length];
         double pixelArea = Healpix.pixelAreaSr(order);
         for (int i = 0; i < values.length; i++) {
-            long nestIndex = i;
-            if (ring) {
-                double[] centre = Healpix.ringToAng(order, i);
-                nestIndex = Healpix.angToNest(order, centre[0], centre[1]);
-            }
-            uniq[i] = Healpix.uniq(order, nestIndex);
+            uniq[i] = layout.uniq(i);
             density[i] = Double.isNaN(values[i]) ? 0 : Math.max(0, values[i]) / pixelArea;
         }
         return new MultiOrderMap(name, uniq, density);
+    }
+
+    /**
+     * Reads a partial-sky map ({@code INDXSCHM = EXPLICIT}): a {@code PIXEL} column of pixel indices and
+     * the probability of each in the {@code PROB} column, or else the first other column. Pixels the
+     * table leaves out have probability 0.
+     */
+    private static Localization partialSky(String name, BinaryTableHDU hdu, HealpixLayout layout) throws FitsException {
+        int pixelColumn = hdu.findColumn("PIXEL");
+        if (pixelColumn < 0) {
+            throw new IllegalArgumentException("Invalid skymap.content: a partial-sky HEALPix map"
+                    + " (INDXSCHM = EXPLICIT) needs a PIXEL column with the index of each pixel");
+        }
+        int probColumn = hdu.findColumn("PROB");
+        if (probColumn < 0) {
+            probColumn = pixelColumn == 0 ? 1 : 0;
+        }
+        BinaryTable table = hdu.getData();
+        long[] pixels = flattenIndices(table, pixelColumn);
+        double[] values = flatten(table, probColumn);
+        if (pixels.length != values.length) {
+            throw new IllegalArgumentException("Invalid skymap.content: the partial-sky map has " + pixels.length
+                    + " pixel indices but " + values.length + " probabilities; send one probability per pixel");
+        }
+        long[] uniq = new long[pixels.length];
+        double[] density = new double[pixels.length];
+        double pixelArea = Healpix.pixelAreaSr(layout.order());
+        for (int i = 0; i < pixels.length; i++) {
+            long pixel = pixels[i];
+            if (pixel < 0 || pixel >= layout.pixelCount()) {
+                throw new IllegalArgumentException("Invalid skymap.content: pixel index " + pixels[i] + " in row "
+                        + (i + 1) + " is not a HEALPix index for NSIDE " + layout.nside() + " (0 to "
+                        + (layout.pixelCount() - 1) + ")");
+            }
+            uniq[i] = layout.uniq(pixel);
+            density[i] = Double.isNaN(values[i]) ? 0 : Math.max(0, values[i]) / pixelArea;
+        }
+        return new MultiOrderMap(name, uniq, density);
+    }
+
+    /** The resolution and pixel ordering of a single-order HEALPix map, from its FITS header. */
+    private record HealpixLayout(long nside, int order, boolean ring) {
+
+        static HealpixLayout of(Header header) {
+            long nside = header.getLongValue("NSIDE", 0);
+            String ordering = header.getStringValue("ORDERING");
+            String upper = ordering == null ? "" : ordering.trim().toUpperCase(Locale.ROOT);
+            boolean nested = upper.startsWith("NEST");
+            boolean ring = upper.startsWith("RING");
+            if (nside <= 0 || Long.bitCount(nside) != 1 || (!nested && !ring)) {
+                throw new IllegalArgumentException("Invalid skymap.content: the HEALPix header needs NSIDE (a power"
+                        + " of 2) and ORDERING NESTED or RING, but has NSIDE=" + nside + " and ORDERING=" + ordering);
+            }
+            return new HealpixLayout(nside, Long.numberOfTrailingZeros(nside), ring);
+        }
+
+        long pixelCount() {
+            return 12 * nside * nside;
+        }
+
+        /** Returns the NUNIQ id of a pixel index in this ordering. */
+        long uniq(long pixel) {
+            long nestIndex = pixel;
+            if (ring) {
+                double[] centre = Healpix.ringToAng(order, pixel);
+                nestIndex = Healpix.angToNest(order, centre[0], centre[1]);
+            }
+            return Healpix.uniq(order, nestIndex);
+        }
+    }
+
+    private static long[] flattenIndices(BinaryTable table, int column) throws FitsException {
+        int rows = table.getNRows();
+        int perRow = table.getDescriptor(column).getElementCount();
+        long[] values = new long[rows * perRow];
+        for (int row = 0; row < rows; row++) {
+            Object cell = table.getElement(row, column);
+            for (int k = 0; k < perRow; k++) {
+                values[row * perRow + k] = java.lang.reflect.Array.getLong(cell, k);
+            }
+        }
+        return values;
     }
 
     private static double[] flatten(BinaryTable table, int column) throws FitsException {

@@ -1,6 +1,7 @@
 package org.kowalski.api.skymap;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import java.io.ByteArrayOutputStream;
@@ -17,6 +18,7 @@ import nom.tam.fits.BinaryTableHDU;
 import nom.tam.fits.Fits;
 import nom.tam.util.FitsOutputStream;
 import org.junit.jupiter.api.Test;
+import org.kowalski.api.web.ApiException;
 import org.kowalski.common.sky.Coordinates;
 
 class FitsSkymapsTest {
@@ -82,6 +84,54 @@ class FitsSkymapsTest {
                 Map.of("localization_name", "cone.fits", "content", "data:application/fits;base64," + base64(hdu)));
 
         assertContourRadius(map, 2 * Healpix.pixelSizeDeg(order));
+    }
+
+    @Test
+    void partialSkyFitsGivesConeContour() throws Exception {
+        int order = 7;
+        List<Long> ringPixels = new ArrayList<>();
+        List<Double> probability = new ArrayList<>();
+        for (long ring = 0; ring < (12L << (2 * order)); ring++) {
+            double[] centre = Healpix.ringToAng(order, ring);
+            double value = CONE.density(centre[0], centre[1]);
+            if (value > 0) {
+                ringPixels.add(ring);
+                probability.add(value);
+            }
+        }
+        BinaryTableHDU hdu = BinaryTable.fromColumnMajor(new Object[] {
+                    ringPixels.stream().mapToLong(Long::longValue).toArray(),
+                    probability.stream().mapToDouble(Double::doubleValue).toArray()
+                })
+                .toHDU();
+        hdu.setColumnName(0, "PIXEL", null);
+        hdu.setColumnName(1, "PROB", null);
+        hdu.getHeader().addValue("ORDERING", "RING", "pixel ordering");
+        hdu.getHeader().addValue("NSIDE", 1 << order, "resolution");
+        hdu.getHeader().addValue("INDXSCHM", "EXPLICIT", "partial sky");
+
+        Localization map = SkymapRequests.parseLocalization(
+                Map.of("localization_name", "cone.partial.fits", "content", base64Gzipped(hdu)));
+
+        assertThat(ringPixels).hasSizeLessThan(12 << (2 * order));
+        assertContourRadius(map, 2 * Healpix.pixelSizeDeg(order));
+    }
+
+    @Test
+    void partialSkyPixelOutOfRangeRejected() throws Exception {
+        BinaryTableHDU hdu = BinaryTable.fromColumnMajor(new Object[] {new long[] {5, 48}, new double[] {0.5, 0.5}})
+                .toHDU();
+        hdu.setColumnName(0, "PIXEL", null);
+        hdu.setColumnName(1, "PROB", null);
+        hdu.getHeader().addValue("ORDERING", "NESTED", "pixel ordering");
+        hdu.getHeader().addValue("NSIDE", 2, "resolution");
+        hdu.getHeader().addValue("INDXSCHM", "EXPLICIT", "partial sky");
+
+        assertThatThrownBy(() -> SkymapRequests.parseLocalization(
+                        Map.of("localization_name", "bad.fits", "content", base64(hdu))))
+                .isInstanceOf(ApiException.class)
+                .hasMessageContaining("pixel index 48 in row 2")
+                .hasMessageContaining("0 to 47");
     }
 
     private static void assertContourRadius(Localization map, double toleranceDeg) {
