@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import org.bson.Document;
 import org.kowalski.common.config.KowalskiConfig;
+import org.kowalski.common.mongo.StoreOutages;
 import org.kowalski.common.sky.SkyQuery;
 import org.kowalski.common.sky.SkyQueryOptions;
 import org.slf4j.Logger;
@@ -20,8 +21,8 @@ import reactor.core.publisher.Mono;
  * <p>Plain catalogs return every document within their cone ({@code cone_search_radius} in
  * {@code cone_search_unit}, merged with {@code filter}, with {@code projection}), unsorted. Galaxy
  * catalogs ({@code use_distance: true}) take the documents within their coarse cone and keep those
- * that {@link GalaxyMatcher} matches. A catalog that fails (store error, invalid unit) is logged and
- * gets an empty list, and the others still run. A catalog whose collection does not exist has no
+ * that {@link GalaxyMatcher} matches. A catalog that fails (query error, invalid unit) is logged and
+ * gets an empty list, and the others still run; a store outage fails the whole cross-match instead. A catalog whose collection does not exist has no
  * matches. Unlike the original, which read an unknown unit of a galaxy catalog as radians, every
  * catalog rejects units other than arcsec, arcmin, deg and rad.
  */
@@ -63,7 +64,10 @@ public final class CatalogCrossMatcher {
                 .collect(Document::new, (result, entry) -> result.put(entry.getKey(), entry.getValue()));
     }
 
-    /** Returns one catalog's matches, or an empty list, logged, when the catalog fails. */
+    /**
+     * Returns one catalog's matches, or an empty list, logged, when the catalog fails. A store outage is
+     * passed on instead, so that the broker retries the alert later rather than store no matches.
+     */
     Mono<List<Document>> matchCatalog(
             String survey,
             String objectId,
@@ -74,7 +78,7 @@ public final class CatalogCrossMatcher {
         return Mono.defer(() -> catalog.isDistanceBased()
                         ? galaxyMatches(catalogName, catalog, raDeg, decDeg)
                         : coneMatches(catalogName, catalog, raDeg, decDeg))
-                .onErrorResume(error -> {
+                .onErrorResume(error -> !StoreOutages.isOutage(error), error -> {
                     log.warn(
                             "{} {}: cross-match with {} failed, stored as no match: {}",
                             survey,

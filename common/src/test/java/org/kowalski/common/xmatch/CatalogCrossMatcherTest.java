@@ -1,7 +1,11 @@
 package org.kowalski.common.xmatch;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.mongodb.ConnectionString;
+import com.mongodb.MongoClientSettings;
+import com.mongodb.MongoTimeoutException;
 import com.mongodb.reactivestreams.client.MongoClient;
 import com.mongodb.reactivestreams.client.MongoClients;
 import com.mongodb.reactivestreams.client.MongoDatabase;
@@ -10,6 +14,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.bson.Document;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -163,6 +168,23 @@ class CatalogCrossMatcherTest {
         assertThat(List.copyOf(matches.keySet())).containsExactly("SOURCES_BROKEN", "SOURCES_ARCSEC");
         assertThat(matches.getList("SOURCES_BROKEN", Document.class)).isEmpty();
         assertThat(names(matches, "SOURCES_ARCSEC")).containsExactlyInAnyOrder("0-1arcsec", "0-4arcsec");
+    }
+
+    @Test
+    void storeOutageFailsCrossMatch() {
+        // Nothing listens on port 1, so every query fails with the driver's timeout, an outage.
+        MongoClientSettings settings = MongoClientSettings.builder()
+                .applyConnectionString(new ConnectionString("mongodb://127.0.0.1:1"))
+                .applyToClusterSettings(cluster -> cluster.serverSelectionTimeout(300, TimeUnit.MILLISECONDS))
+                .build();
+        try (MongoClient unreachable = MongoClients.create(settings)) {
+            CatalogCrossMatcher outage = new CatalogCrossMatcher(
+                    unreachable.getDatabase(config.database().db()), SkyQuery.forStore(true), config);
+
+            assertThatThrownBy(() -> outage.crossMatch("BROKEN", "ZTF17aadcvhq", ALERT_RA_DEG, ALERT_DEC_DEG)
+                            .block(TIMEOUT))
+                    .isInstanceOf(MongoTimeoutException.class);
+        }
     }
 
     @Test
