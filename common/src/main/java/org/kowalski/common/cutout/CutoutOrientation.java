@@ -1,31 +1,44 @@
 package org.kowalski.common.cutout;
 
-import java.util.Locale;
+import org.kowalski.common.skyportal.SurveyProfile;
 
 /**
  * Turns cutouts of each survey the way Kowalski shows them: ZTF images are flipped vertically, PGIR
  * images mirrored left-right and then rotated by 270 degrees (numpy {@code rot90(fliplr(x), 3)}), and
- * WINTER and TURBO images are left as stored. Row 0 of the result is drawn at the bottom.
+ * WINTER and TURBO images are left as stored. Row 0 of the result is drawn at the bottom. Each survey's
+ * choice is the {@code cutoutOrientation} of its {@link SurveyProfile}.
  */
 public final class CutoutOrientation {
 
     private CutoutOrientation() {}
 
+    /** A turn applied to a cutout before it is drawn. */
+    public enum Turn {
+        /** The stored orientation (WINTER, TURBO). */
+        NONE,
+        /** Rows in reverse order, numpy {@code flipud} (ZTF). */
+        FLIP_UP_DOWN,
+        /** Columns in reverse order, then a rotation by 270 degrees: numpy {@code rot90(fliplr(x), 3)} (PGIR). */
+        FLIP_LEFT_RIGHT_ROTATE_270;
+
+        /** Returns the turned image; {@link #NONE} returns the same instance. */
+        public CutoutImage apply(CutoutImage image) {
+            return switch (this) {
+                case NONE -> image;
+                case FLIP_UP_DOWN -> flipRows(image);
+                case FLIP_LEFT_RIGHT_ROTATE_270 -> flipRows(flipColumns(transpose(image)));
+            };
+        }
+    }
+
     /**
      * Returns an image turned for its survey.
      *
-     * @param survey {@code ztf}, {@code pgir}, {@code wntr} or {@code turbo}, in any case
+     * @param survey {@code ztf}, {@code pgir}, {@code wntr} (or {@code winter}) or {@code turbo}, in any case
      * @throws IllegalArgumentException for another survey
      */
     public static CutoutImage orient(CutoutImage image, String survey) {
-        return switch (survey.toLowerCase(Locale.ROOT)) {
-            case "ztf" -> flipRows(image);
-            case "pgir" -> flipRows(flipColumns(transpose(image)));
-            case "wntr", "turbo" -> image;
-            default ->
-                throw new IllegalArgumentException(
-                        "Unknown survey '" + survey + "': expected one of ztf, pgir, wntr, turbo");
-        };
+        return SurveyProfile.of(survey).cutoutOrientation().apply(image);
     }
 
     /** Returns the image with its rows in reverse order (numpy {@code flipud}). */

@@ -45,7 +45,7 @@ public final class CutoutPng {
             }
         }
 
-        double apply(double x) {
+        public double apply(double x) {
             return switch (this) {
                 case LINEAR -> x;
                 case LOG -> Math.log(LOG_STRETCH_A * x + 1) / Math.log(LOG_STRETCH_A + 1);
@@ -131,17 +131,36 @@ public final class CutoutPng {
         double[] values = cleaned(image.pixels());
         double[] limits = limits(values, interval);
         double span = limits[1] - limits[0];
+        double[] brightness = new double[values.length];
+        for (int i = 0; i < values.length; i++) {
+            double scaled = span > 0 ? (values[i] - limits[0]) / span : 0;
+            brightness[i] = stretch.apply(Math.max(0, Math.min(1, scaled)));
+        }
+        return draw(new CutoutImage(image.width(), image.height(), image.bitpix(), brightness), 0, 1, colormap);
+    }
 
+    /**
+     * Returns the PNG bytes of a {@value #SIZE_PX}x{@value #SIZE_PX} picture of values mapped linearly
+     * from {@code [low, high]} onto the colormap, clipped at both ends, as matplotlib's {@code imshow} with
+     * {@code vmin} and {@code vmax} draws them. Row 0 is drawn at the bottom, and each picture pixel shows
+     * the image pixel under its corner (nearest-neighbour resampling). When {@code high <= low} every
+     * pixel gets the colormap's first colour, as matplotlib does for {@code vmin == vmax}.
+     *
+     * @param values finite values, already turned for their survey
+     */
+    public static byte[] draw(CutoutImage values, double low, double high, Colormap colormap) {
+        double span = high - low;
+        int width = values.width();
+        int height = values.height();
         BufferedImage picture = new BufferedImage(SIZE_PX, SIZE_PX, BufferedImage.TYPE_INT_RGB);
         for (int y = 0; y < SIZE_PX; y++) {
             // Row 0 of the image is drawn at the bottom (matplotlib's origin="lower").
-            int row = (int) ((SIZE_PX - 1 - y) * (long) image.height() / SIZE_PX);
+            int row = (int) ((SIZE_PX - 1 - y) * (long) height / SIZE_PX);
             for (int x = 0; x < SIZE_PX; x++) {
-                int column = (int) (x * (long) image.width() / SIZE_PX);
-                double value = values[row * image.width() + column];
-                double scaled = span > 0 ? (value - limits[0]) / span : 0;
-                scaled = Math.max(0, Math.min(1, scaled));
-                picture.setRGB(x, y, colormap.rgb(stretch.apply(scaled)));
+                int column = (int) (x * (long) width / SIZE_PX);
+                double value = values.pixels()[row * width + column];
+                double scaled = span > 0 ? (value - low) / span : 0;
+                picture.setRGB(x, y, colormap.rgb(Math.max(0, Math.min(1, scaled))));
             }
         }
         ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -154,7 +173,7 @@ public final class CutoutPng {
     }
 
     /** Returns the pixels with NaNs and values beyond 1e20 in magnitude replaced by the mean of the others. */
-    static double[] cleaned(double[] pixels) {
+    public static double[] cleaned(double[] pixels) {
         double sum = 0;
         int count = 0;
         for (double value : pixels) {
@@ -184,7 +203,7 @@ public final class CutoutPng {
     }
 
     /** Returns a percentile of sorted values with linear interpolation, as numpy's default. */
-    static double percentile(double[] sorted, double percent) {
+    public static double percentile(double[] sorted, double percent) {
         double position = percent / 100 * (sorted.length - 1);
         int low = (int) Math.floor(position);
         int high = Math.min(sorted.length - 1, low + 1);

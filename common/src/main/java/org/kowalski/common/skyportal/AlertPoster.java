@@ -18,7 +18,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.bson.Document;
-import org.bson.types.Binary;
 import org.kowalski.common.filter.AutoFollowupRules;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -333,7 +332,7 @@ public final class AlertPoster {
         String objectId = objectId(alert);
         for (String type : THUMBNAIL_TYPES) {
             progress.step("thumbnail:" + type, () -> {
-                byte[] cutout = cutoutBytes(alert.get(profile.cutoutFields().get(type)));
+                byte[] cutout = profile.cutoutBytes(alert, type);
                 if (cutout == null) {
                     log.warn(
                             "{}: alert {} of {} has no {} cutout, so no {} thumbnail is posted",
@@ -352,17 +351,6 @@ public final class AlertPoster {
                 return client.post("/api/thumbnail", body);
             });
         }
-    }
-
-    private byte[] cutoutBytes(Object field) {
-        Object value = field;
-        if (profile.cutoutInStampData() && field instanceof Document document) {
-            value = document.get("stampData");
-        }
-        if (value instanceof Binary binary) {
-            return binary.getData();
-        }
-        return value instanceof byte[] bytes ? bytes : null;
     }
 
     // ------------------------------------------------------------------ autosave and comments

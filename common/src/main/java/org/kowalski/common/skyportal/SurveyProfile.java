@@ -4,6 +4,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import org.bson.Document;
+import org.bson.types.Binary;
+import org.kowalski.common.cutout.CutoutOrientation;
 
 /**
  * What differs between surveys when their alerts are filtered and posted to SkyPortal, as data each
@@ -31,6 +34,7 @@ import java.util.Set;
  *     or {@code null} for the object's whole history
  * @param cutoutFields the alert field of each thumbnail type: {@code new}, {@code ref}, {@code sub}
  * @param cutoutInStampData whether a cutout field is {@code {fileName, stampData}} (ZTF) rather than bytes
+ * @param cutoutOrientation how cutouts are turned before they are drawn, in thumbnails and by the API
  * @param thumbnailScaling how thumbnail grey levels are chosen
  */
 public record SurveyProfile(
@@ -51,6 +55,7 @@ public record SurveyProfile(
         Double packetHistoryDays,
         Map<String, String> cutoutFields,
         boolean cutoutInStampData,
+        CutoutOrientation.Turn cutoutOrientation,
         ThumbnailScaling thumbnailScaling) {
 
     /** AB magnitude of 1 microjansky, the zero point of the fluxes posted for alert photometry. */
@@ -90,6 +95,7 @@ public record SurveyProfile(
             30.0,
             CAMEL_CASE_CUTOUTS,
             true,
+            CutoutOrientation.Turn.FLIP_UP_DOWN,
             ThumbnailScaling.PERCENTILE);
 
     /** Palomar Gattini-IR: no fid, so every row is J band ({@code cspjs}); one stream named with "PGIR". */
@@ -111,6 +117,7 @@ public record SurveyProfile(
             null,
             CAMEL_CASE_CUTOUTS,
             false,
+            CutoutOrientation.Turn.FLIP_LEFT_RIGHT_ROTATE_270,
             ThumbnailScaling.PERCENTILE);
 
     /** WINTER: {@code objectid}, Y/J/H bands with dark frames dropped, snake-case cutout fields. */
@@ -132,6 +139,7 @@ public record SurveyProfile(
             null,
             Map.of("new", "cutout_science", "ref", "cutout_template", "sub", "cutout_difference"),
             false,
+            CutoutOrientation.Turn.NONE,
             ThumbnailScaling.SIGMA_CLIPPED);
 
     /** TURBO: the fid is the filter name; one stream named with "TURBO". */
@@ -153,6 +161,7 @@ public record SurveyProfile(
             null,
             CAMEL_CASE_CUTOUTS,
             false,
+            CutoutOrientation.Turn.NONE,
             ThumbnailScaling.PERCENTILE);
 
     /** Returns the profile of a survey code, in any case. */
@@ -182,6 +191,23 @@ public record SurveyProfile(
             name = fid instanceof Number number ? filterNamesByFid.get(number.intValue()) : null;
         }
         return name == null || droppedFilterNames.contains(name) ? null : name;
+    }
+
+    /**
+     * Returns the stored bytes of an alert's cutout of a thumbnail type, or {@code null} when the alert has
+     * none.
+     *
+     * @param type {@code new} (science), {@code ref} (template) or {@code sub} (difference)
+     */
+    public byte[] cutoutBytes(Document alert, String type) {
+        Object value = alert.get(cutoutFields.get(type));
+        if (cutoutInStampData && value instanceof Document stamp) {
+            value = stamp.get("stampData");
+        }
+        if (value instanceof Binary binary) {
+            return binary.getData();
+        }
+        return value instanceof byte[] bytes ? bytes : null;
     }
 
     private static String fidText(Object fid) {
