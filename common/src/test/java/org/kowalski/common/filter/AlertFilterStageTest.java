@@ -1,21 +1,28 @@
 package org.kowalski.common.filter;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
 import com.mongodb.client.MongoDatabase;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
+import javax.imageio.ImageIO;
 import org.bson.Document;
+import org.bson.types.Binary;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -24,18 +31,12 @@ import org.kowalski.common.alert.MongifiedAlert;
 import org.kowalski.common.config.KowalskiConfig;
 import org.kowalski.common.infra.EmbeddedMongoServer;
 import org.kowalski.common.skyportal.SurveyProfile;
-import org.kowalski.common.skyportal.ThumbnailRenderer;
+import org.kowalski.common.skyportal.Thumbnails;
 import org.kowalski.common.testing.SkyPortalStandIn;
 import org.kowalski.common.testing.TestConfigs;
 
 /** The filter stage of a ZTF broker against the SkyPortal stand-in: outages, replays and follow-ups. */
 class AlertFilterStageTest {
-
-    /** A 1x1 PNG, so these tests do not depend on the cutout renderer. */
-    private static final byte[] PNG = java.util.Base64.getDecoder()
-            .decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAAAAAA6fptVAAAACklEQVR4nGNgAAAAAgABSK+kcQAAAABJRU5ErkJggg==");
-
-    private static final ThumbnailRenderer FAKE_THUMBNAILS = (profile, cutout, type) -> PNG;
 
     private static EmbeddedMongoServer server;
     private static MongoClient client;
@@ -85,7 +86,7 @@ class AlertFilterStageTest {
                 reactiveClient.getDatabase("kowalski"),
                 SurveyProfile.ZTF,
                 meters,
-                FAKE_THUMBNAILS,
+                new Thumbnails(),
                 Clock.systemUTC());
     }
 
@@ -106,7 +107,7 @@ class AlertFilterStageTest {
     }
 
     @Test
-    void outageLosesNothingAndReplayPostsNothing() throws InterruptedException {
+    void outageLosesNothingAndReplayPostsNothing() throws Exception {
         List<MongifiedAlert> samples = SampleAlerts.readFolder("data/ztf_alerts/20200202");
         List<Document> stored = new ArrayList<>();
         for (MongifiedAlert sample : samples) {
@@ -171,6 +172,11 @@ class AlertFilterStageTest {
                                 + request.json().get("ttype"))
                         .distinct())
                 .hasSize(33);
+        assertThat(thumbnails.stream().map(request -> request.json().get("ttype")))
+                .containsOnly("new", "ref", "sub");
+        for (SkyPortalStandIn.Request thumbnail : thumbnails) {
+            assertPng(thumbnail);
+        }
 
         List<SkyPortalStandIn.Request> annotations = standIn.requests("POST", "/api/sources/[^/]+/annotations");
         assertThat(annotations).hasSize(11);
@@ -186,6 +192,77 @@ class AlertFilterStageTest {
         }
         assertThat(standIn.requests()).isEmpty();
         assertThat(pending()).isZero();
+    }
+
+    @Test
+    void passingFilterPostsThreeThumbnails() throws Exception {
+        MongifiedAlert sample =
+                renamed(SampleAlerts.read("data/ztf_alerts/20200202/1127561445515015011.avro"), "ZTF20thumbnails");
+        SampleAlerts.store(database, "ZTF", sample, 1);
+        database.getCollection("filters").insertOne(filter(1, 11, "[{\"$match\": {}}]"));
+
+        try (AlertFilterStage stage = stage(new SimpleMeterRegistry())) {
+            stage.process(List.of(sample.alert())).block();
+            stage.outbox().dispatchRound();
+            waitFor(() -> pending() == 0);
+        }
+
+        List<SkyPortalStandIn.Request> thumbnails = standIn.requests("POST", "/api/thumbnail");
+        assertThat(thumbnails)
+                .extracting(request -> request.json().get("ttype"))
+                .containsExactly("new", "ref", "sub");
+        assertThat(thumbnails)
+                .extracting(request -> request.json().get("obj_id"))
+                .containsOnly(sample.objectId());
+        for (SkyPortalStandIn.Request thumbnail : thumbnails) {
+            assertPng(thumbnail);
+        }
+    }
+
+    @Test
+    void brokenCutoutSkipsOnlyItsThumbnail() throws Exception {
+        MongifiedAlert sample =
+                renamed(SampleAlerts.read("data/ztf_alerts/20200202/1127561445515015011.avro"), "ZTF20brokencutout");
+        SampleAlerts.store(database, "ZTF", sample, 1);
+        database.getCollection("ZTF_alerts")
+                .updateOne(
+                        new Document("candid", sample.candid()),
+                        new Document(
+                                "$set",
+                                new Document("cutoutScience.stampData", new Binary("not FITS".getBytes(UTF_8)))));
+        database.getCollection("filters").insertOne(filter(1, 11, "[{\"$match\": {}}]"));
+
+        try (AlertFilterStage stage = stage(new SimpleMeterRegistry())) {
+            stage.process(List.of(sample.alert())).block();
+            stage.outbox().dispatchRound();
+            waitFor(() -> pending() == 0);
+        }
+
+        // The science thumbnail fails to decode, is logged and marked failed; the other two are posted.
+        assertThat(standIn.requests("POST", "/api/thumbnail"))
+                .extracting(request -> request.json().get("ttype"))
+                .containsExactly("ref", "sub");
+        Document job = database.getCollection("skyportal_outbox").find().first();
+        assertThat(job.get("steps", Document.class).getString("thumbnail:new")).isEqualTo("failed");
+        assertThat(job.get("steps", Document.class).getString("thumbnail:ref")).isEqualTo("done");
+        assertThat(standIn.requests("POST", "/api/candidates")).hasSize(1);
+    }
+
+    /** Returns the alert under another object id, which the stand-in has not seen in other tests. */
+    private static MongifiedAlert renamed(MongifiedAlert sample, String objectId) {
+        Document alert = new Document(sample.alert()).append("objectId", objectId);
+        return new MongifiedAlert(
+                sample.candid(), objectId, alert, sample.prvCandidates(), sample.fpHists(), sample.hasFpHists());
+    }
+
+    /** Asserts that a thumbnail request's data is base64 of a 168x168 PNG. */
+    private static void assertPng(SkyPortalStandIn.Request thumbnail) throws IOException {
+        byte[] png = Base64.getDecoder().decode((String) thumbnail.json().get("data"));
+        BufferedImage picture = ImageIO.read(new ByteArrayInputStream(png));
+        String label = thumbnail.json().get("obj_id") + " " + thumbnail.json().get("ttype");
+        assertThat(picture).as(label).isNotNull();
+        assertThat(picture.getWidth()).as(label).isEqualTo(168);
+        assertThat(picture.getHeight()).as(label).isEqualTo(168);
     }
 
     /** A filter of the follow-up scenario: every alert passes, autosave on, an SEDM request with a priority. */
