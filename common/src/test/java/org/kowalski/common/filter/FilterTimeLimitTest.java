@@ -37,9 +37,9 @@ class FilterTimeLimitTest {
 
     /**
      * Sums the integers below one million, 10 times, for every alert. The embedded store evaluates each
-     * {@code $reduce} step as an expression, so this took 12.9 s on the 2-core test machine under load, which is
-     * far beyond the limit (an idle machine is estimated to need a few seconds). A nested {@code $reduce} fails there instead
-     * ("Document already contains '$this'"), so the outer loop is a {@code $map}.
+     * {@code $reduce} step as an expression, so this took 12.9 s on the 2-core test machine under load,
+     * far beyond the limit (an idle machine is estimated to need a few seconds). A nested {@code $reduce}
+     * fails there ("Document already contains '$this'"), so the outer loop is a {@code $map}.
      */
     private static final String SLOW_PIPELINE = "[{\"$addFields\": {\"busy\": {\"$sum\": {\"$map\": {"
             + "\"input\": {\"$range\": [0, 10]}, \"as\": \"round\","
