@@ -33,7 +33,15 @@ public final class BenchConfigs {
 
     /** Reads the user's configuration and points the embedded servers at {@code workDir}. */
     public static BenchConfigs load(Path workDir) {
-        KowalskiConfig user = ConfigLoader.load();
+        return from(ConfigLoader.load(), workDir);
+    }
+
+    /**
+     * Returns the benchmark configurations of a user's configuration: the database becomes {@value
+     * #DATABASE}, the embedded servers get free ports and files under {@code workDir}, and a configured
+     * MongoDB or Kafka keeps its address.
+     */
+    public static BenchConfigs from(KowalskiConfig user, Path workDir) {
         Map<String, Object> tree = mutableCopy(user.raw());
         Map<String, Object> database = section(tree, "database");
         database.put("db", DATABASE);

@@ -62,7 +62,7 @@ class ReportWriterTest {
     }
 
     @Test
-    void embeddedServersAreNamedAsTheOnlyOnesMeasured() {
+    void reportNamesEmbeddedServers() {
         String page = new ReportWriter(results()).markdown("plot.png");
 
         assertThat(page).contains("This run used the embedded store and the in-process Kafka only");
