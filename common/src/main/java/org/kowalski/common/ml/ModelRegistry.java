@@ -135,7 +135,21 @@ final class ModelRegistry {
 
         long startNs = System.nanoTime();
         Path file = files.locate(definition);
-        LoadedModel model = KerasModelImporter.importModel(definition, file);
+        LoadedModel imported = KerasModelImporter.importModel(definition, file);
+        LoadedModel model;
+        try {
+            model = imported.rebuiltForInference();
+        } catch (RuntimeException e) {
+            // DL4J reports unsupported layer settings with unchecked exceptions. The imported network still
+            // gives the same scores, only more slowly.
+            log.warn(
+                    "ML model {} of {}: rebuilding its convolutions for faster inference failed, so it runs as"
+                            + " imported: {}",
+                    name,
+                    survey,
+                    e.toString());
+            model = imported;
+        }
         log.info(
                 "ML model {} version {} of {} loaded from {} in {} ms",
                 name,
