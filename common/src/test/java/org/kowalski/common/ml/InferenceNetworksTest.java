@@ -3,8 +3,6 @@ package org.kowalski.common.ml;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -48,13 +46,13 @@ class InferenceNetworksTest {
     }
 
     @Test
-    void rebuiltModelsScoreLikeImported() throws IOException {
+    void rebuiltModelsScoreLikeImported() {
         assertThat(scorer.modelNames()).containsExactly("braai", "acai_h", "acai_v", "acai_o", "acai_n", "acai_b");
         List<Integer> rows = IntStream.range(0, triplets.length).boxed().toList();
 
         for (LoadedModel rebuilt : scorer.loadedModels()) {
             ModelDefinition definition = rebuilt.definition();
-            LoadedModel imported = KerasModelImporter.importModel(definition, modelFile(definition));
+            LoadedModel imported = KerasModelImporter.importModel(definition, SampleModels.file(modelsDir, definition));
             List<float[]> vectors = rows.stream()
                     .map(row -> definition.usesFeatures() ? features.get(row).vector(definition.featureNames()) : null)
                     .toList();
@@ -97,20 +95,5 @@ class InferenceNetworksTest {
 
     private static float[] vectorOrEmpty(float[] vector) {
         return vector == null ? new float[0] : vector;
-    }
-
-    /** Finds the Keras file of a model in the sample models folder, such as braai_d6_m9.h5 for braai d6_m9. */
-    private static Path modelFile(ModelDefinition definition) throws IOException {
-        try (Stream<Path> files = Files.list(modelsDir)) {
-            return files.filter(file -> {
-                        String fileName = file.getFileName().toString();
-                        return fileName.startsWith(definition.name())
-                                && fileName.contains(definition.version())
-                                && fileName.endsWith(".h5");
-                    })
-                    .findFirst()
-                    .orElseThrow(() -> new IllegalStateException(
-                            "no .h5 file of model " + definition.name() + " in " + modelsDir));
-        }
     }
 }

@@ -12,7 +12,7 @@ import org.kowalski.common.testing.TestConfigs;
 
 /**
  * Measures the CPU time of ML scoring per alert on the 36 ZTF sample alerts: preprocessing alone, each
- * model alone, and {@link MlScorer#score(List)} with all six models at several batch sizes. Each figure is
+ * model alone (as DL4J imports it and as {@link InferenceNetworks} rebuilds it), and {@link MlScorer#score(List)} with all six models at several batch sizes. Each figure is
  * the median of {@code rounds} rounds over all alerts, after warm-up rounds.
  *
  * <p>CPU time is the whole process's (every JVM and OpenMP thread), so other load on the machine does not
@@ -73,16 +73,24 @@ public final class MlScorerBenchmark {
             if (quick && !name.equals("braai") && !name.equals("acai_h")) {
                 continue;
             }
+            // The network as DL4J imports it, before the rebuild that MlScorer applies, for comparison.
+            LoadedModel imported =
+                    KerasModelImporter.importModel(model.definition(), SampleModels.file(models, model.definition()));
             for (int batch : quick ? new int[] {1} : new int[] {1, 36}) {
                 report(
-                        "model " + name + " alone, batch " + batch,
+                        "model " + name + " as imported, batch " + batch,
+                        alerts.size(),
+                        rounds,
+                        () -> runModel(imported, features, triplets, batch));
+                report(
+                        "model " + name + " rebuilt, batch " + batch,
                         alerts.size(),
                         rounds,
                         () -> runModel(model, features, triplets, batch));
             }
         }
 
-        for (int batch : quick ? new int[] {1} : new int[] {1, 8, 36}) {
+        for (int batch : quick ? new int[] {1} : new int[] {1, 4, 8, 36}) {
             MlScorer batched = scorer.withMaxBatchSize(batch);
             report("score(), all models, batch " + batch, alerts.size(), rounds, () -> batched.score(alerts));
         }
