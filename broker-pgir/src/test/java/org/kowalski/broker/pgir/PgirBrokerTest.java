@@ -7,6 +7,7 @@ import static org.kowalski.common.testing.SurveyBrokerTesting.waitUntil;
 
 import com.mongodb.reactivestreams.client.MongoClient;
 import com.mongodb.reactivestreams.client.MongoDatabase;
+import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
@@ -286,5 +287,19 @@ class PgirBrokerTest {
         // The catalog matches computed for the new object stay as they were.
         assertThat(after.keySet()).containsExactlyElementsOf(before.keySet());
         assertThat(find(database, AUX, new Document("_id", "PGIR21aeiljk"))).doesNotContainKey("ZTF_alerts");
+    }
+
+    @Test
+    @Order(10)
+    void drawsFixtureThumbnails() throws Exception {
+        // The original's component test: three thumbnails of PGIR19aacbvv, from raw-bytes cutouts.
+        Document alert = find(database, ALERTS, new Document("candid", FIXTURE_CANDID));
+        Map<String, BufferedImage> thumbnails = SurveyBrokerTesting.thumbnails(SurveyProfile.PGIR, alert);
+
+        assertThat(thumbnails.keySet()).containsExactly("new", "ref", "sub");
+        thumbnails.forEach((type, picture) -> {
+            assertThat(picture.getWidth()).as(type).isEqualTo(168);
+            assertThat(picture.getHeight()).as(type).isEqualTo(168);
+        });
     }
 }

@@ -7,6 +7,7 @@ import static org.kowalski.common.testing.SurveyBrokerTesting.waitUntil;
 
 import com.mongodb.reactivestreams.client.MongoClient;
 import com.mongodb.reactivestreams.client.MongoDatabase;
+import java.awt.image.BufferedImage;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -193,5 +194,19 @@ class TurboBrokerTest {
         assertThat(count(database, ALERTS)).isEqualTo(11);
         assertThat(count(database, AUX)).isEqualTo(11);
         assertThat(broker.getBean(BrokerMetrics.class).duplicateCount()).isEqualTo(11);
+    }
+
+    @Test
+    @Order(8)
+    void drawsFixtureThumbnails() throws Exception {
+        // The original's component test: three thumbnails of the 1.avro alert, from raw-bytes cutouts.
+        Document alert = find(database, ALERTS, new Document("candid", 0L));
+        Map<String, BufferedImage> thumbnails = SurveyBrokerTesting.thumbnails(SurveyProfile.TURBO, alert);
+
+        assertThat(thumbnails.keySet()).containsExactly("new", "ref", "sub");
+        thumbnails.forEach((type, picture) -> {
+            assertThat(picture.getWidth()).as(type).isEqualTo(168);
+            assertThat(picture.getHeight()).as(type).isEqualTo(168);
+        });
     }
 }

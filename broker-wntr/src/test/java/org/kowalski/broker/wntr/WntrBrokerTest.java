@@ -7,6 +7,7 @@ import static org.kowalski.common.testing.SurveyBrokerTesting.waitUntil;
 
 import com.mongodb.reactivestreams.client.MongoClient;
 import com.mongodb.reactivestreams.client.MongoDatabase;
+import java.awt.image.BufferedImage;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -261,5 +262,19 @@ class WntrBrokerTest {
         assertThat(find(database, AUX, new Document("_id", "WNTR24awati")).getList("prv_candidates", Document.class))
                 .hasSize(1);
         assertThat(broker.getBean(BrokerMetrics.class).duplicateCount()).isEqualTo(11);
+    }
+
+    @Test
+    @Order(10)
+    void drawsFixtureThumbnails() throws Exception {
+        // The original's component test: three thumbnails of WNTR24awati, from snake-case cutout fields.
+        Document alert = find(database, ALERTS, new Document("candid", FIXTURE_CANDID));
+        Map<String, BufferedImage> thumbnails = SurveyBrokerTesting.thumbnails(SurveyProfile.WNTR, alert);
+
+        assertThat(thumbnails.keySet()).containsExactly("new", "ref", "sub");
+        thumbnails.forEach((type, picture) -> {
+            assertThat(picture.getWidth()).as(type).isEqualTo(168);
+            assertThat(picture.getHeight()).as(type).isEqualTo(168);
+        });
     }
 }

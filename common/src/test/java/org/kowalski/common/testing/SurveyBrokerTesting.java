@@ -1,6 +1,9 @@
 package org.kowalski.common.testing;
 
 import com.mongodb.reactivestreams.client.MongoDatabase;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -12,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
+import javax.imageio.ImageIO;
 import org.apache.kafka.clients.admin.AdminClient;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -25,6 +29,8 @@ import org.kowalski.common.alert.AlertMongifier;
 import org.kowalski.common.config.KowalskiConfig;
 import org.kowalski.common.infra.EmbeddedInfrastructure;
 import org.kowalski.common.kafka.AlertStreamer;
+import org.kowalski.common.skyportal.SurveyProfile;
+import org.kowalski.common.skyportal.Thumbnails;
 import org.springframework.context.ConfigurableApplicationContext;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -184,5 +190,29 @@ public final class SurveyBrokerTesting {
             }
             Thread.sleep(200);
         }
+    }
+
+    /**
+     * Draws the SkyPortal thumbnails (new, ref, sub) of a stored alert, as the broker posts them, and
+     * returns them decoded.
+     *
+     * @throws IllegalStateException when the alert lacks a cutout or a thumbnail is not a readable PNG
+     */
+    public static Map<String, BufferedImage> thumbnails(SurveyProfile profile, Document alert) throws IOException {
+        Map<String, BufferedImage> pictures = new LinkedHashMap<>();
+        for (String type : List.of("new", "ref", "sub")) {
+            byte[] cutout = profile.cutoutBytes(alert, type);
+            if (cutout == null) {
+                throw new IllegalStateException("alert " + alert.get("candid") + " has no " + type + " cutout");
+            }
+            byte[] png = new Thumbnails().render(profile, cutout, type);
+            BufferedImage picture = ImageIO.read(new ByteArrayInputStream(png));
+            if (picture == null) {
+                throw new IllegalStateException("the " + type + " thumbnail of alert " + alert.get("candid")
+                        + " is not a readable PNG (" + png.length + " bytes)");
+            }
+            pictures.put(type, picture);
+        }
+        return pictures;
     }
 }
