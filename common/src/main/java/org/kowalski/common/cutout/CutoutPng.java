@@ -9,8 +9,9 @@ import java.util.Locale;
 import javax.imageio.ImageIO;
 
 /**
- * Renders cutouts as PNG images the way Kowalski's cutout route and SkyPortal thumbnails show them.
- * Values beyond 1e20 in magnitude and NaNs are replaced by the mean of the finite pixels. The display
+ * Renders cutouts as PNG images the way Kowalski's cutout route shows them, and draws the pictures of
+ * SkyPortal thumbnails, whose scaling is chosen elsewhere ({@link #draw}). In {@link #render}, values
+ * beyond 1e20 in magnitude and NaNs are replaced by the mean of the finite pixels. The display
  * limits come from an interval (percentile 1 to 100 by default, min-max or IRAF zscale). Values are
  * scaled to [0, 1] within the limits, stretched (linear, log, asinh or sqrt, as astropy's visualization
  * stretches) and mapped through a colormap, with row 0 of the image at the bottom. The result matches
