@@ -6,7 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;
 
-/** Finds the Keras files of the sample models, whose names differ from {@link ModelDefinition#fileName()}. */
+/** Locations of the sample models' Keras files, whose names differ from {@link ModelDefinition#fileName()}. */
 final class SampleModels {
 
     private SampleModels() {}
