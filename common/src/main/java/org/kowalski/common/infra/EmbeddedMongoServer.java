@@ -17,7 +17,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>It lacks geo operators, several aggregation stages and secondary indexes; the code that needs
  * them goes through the fallbacks in {@code org.kowalski.common.sky}. Its aggregations are corrected
- * by {@link EmbeddedStoreBackend}.
+ * by {@link EmbeddedStoreBackend}. The one index it adds is an in-memory position index per collection
+ * ({@link SkyIndexedH2Collection}), which serves the range conditions on the stored position that
+ * those fallbacks send.
  */
 public final class EmbeddedMongoServer implements AutoCloseable {
 

@@ -6,7 +6,6 @@ import de.bwaldvogel.mongo.backend.CollectionOptions;
 import de.bwaldvogel.mongo.backend.CursorRegistry;
 import de.bwaldvogel.mongo.backend.DatabaseResolver;
 import de.bwaldvogel.mongo.backend.h2.H2Backend;
-import de.bwaldvogel.mongo.backend.h2.H2Collection;
 import de.bwaldvogel.mongo.backend.h2.H2Database;
 import de.bwaldvogel.mongo.bson.Document;
 import de.bwaldvogel.mongo.oplog.Oplog;
@@ -18,7 +17,7 @@ import org.h2.mvstore.MVStore;
 
 /**
  * The embedded store's backend: mongo-java-server's H2 backend with three corrections to its
- * aggregations, so that pipelines behave as on MongoDB.
+ * aggregations, so that pipelines behave as on MongoDB, and a position index.
  *
  * <ul>
  *   <li>Isolation. The H2 store hands out the very document objects it caches, and some aggregation
@@ -30,6 +29,8 @@ import org.h2.mvstore.MVStore;
  *       every alert. When the first {@code $match} has a clause that a unique index can serve (such as
  *       {@code candid} or {@code _id}, by value or {@code $in}), only the documents of that clause are
  *       read; the whole {@code $match} still runs on them.
+ *   <li>Position index. Each collection is a {@link SkyIndexedH2Collection}, which serves the range
+ *       conditions on the stored position that the embedded sky queries send from an in-memory grid.
  *   <li>Stage forms. Pipelines are rewritten by {@link EmbeddedPipelines} into forms this server runs
  *       the same way as MongoDB: {@code $set} and {@code $replaceWith} as their aliases, dotted field
  *       names in {@code $addFields} as nested fields.
@@ -98,7 +99,7 @@ final class EmbeddedStoreBackend extends H2Backend {
         }
     }
 
-    private static final class Collection extends H2Collection {
+    private static final class Collection extends SkyIndexedH2Collection {
 
         Collection(
                 MongoDatabase database,
