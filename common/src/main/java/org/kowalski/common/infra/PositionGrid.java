@@ -26,7 +26,10 @@ final class PositionGrid {
     private static final int ZONE_COUNT = (int) Math.round(180 / CELL_DEG);
     private static final long ZONE_STRIDE = 1L << 20;
 
-    /** Widening of every query bound in degrees, so that converting a stored number to a double never loses a match. */
+    /**
+     * Widening of every query bound in degrees. It exceeds the rounding of a stored long or Decimal128
+     * to a double (under 1e-13 degrees within [-180, 180]), which could otherwise lose a match.
+     */
     private static final double MARGIN_DEG = 1e-9;
 
     private static final int[] CELLS_PER_ZONE = cellsPerZone();
@@ -141,7 +144,7 @@ final class PositionGrid {
     }
 
     /**
-     * Returns {@code [longitude, latitude]} when the value of {@code coordinates} holds a numeric pair
+     * Returns {@code [longitude, latitude]} when the value of {@code coordinates} contains a numeric pair
      * at {@code radec_geojson.coordinates} within the sky's ranges, else {@code null}.
      */
     private static double[] regularPosition(Object coordinates) {

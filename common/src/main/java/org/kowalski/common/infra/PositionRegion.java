@@ -15,8 +15,8 @@ import org.kowalski.common.sky.SkyQuery;
  * non-numeric bound, an {@code $in}, ...) is left out, which only widens it. Conditions joined by
  * {@code $and} or by the keys of one document intersect, and the branches of an {@code $or} unite. A
  * document whose stored value is missing or not a number never satisfies a numeric range, so documents
- * outside the region cannot match; the index keeps documents with an irregular position apart and
- * always returns them as candidates, so the store's matcher decides for those.
+ * outside the region cannot match. The index keeps documents with an irregular position apart and
+ * always returns them as candidates, so that the store's matcher decides for those.
  */
 final class PositionRegion {
 

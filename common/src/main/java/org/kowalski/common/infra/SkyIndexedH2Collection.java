@@ -16,7 +16,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * An H2 collection that answers queries with numeric range conditions on the stored position
+ * An H2 collection that evaluates queries with numeric range conditions on the stored position
  * ({@code coordinates.radec_geojson.coordinates.0} and {@code .1}, as the embedded sky queries send)
  * from a {@link PositionGrid} instead of a scan: the grid yields the candidate keys, and the store's own
  * matcher, sort, skip, limit and projection run on those documents, in key order as a scan would visit
@@ -65,7 +65,7 @@ class SkyIndexedH2Collection extends H2Collection {
 
     /**
      * Returns the keys of the documents that can match, in the store's key order, or {@code null} when
-     * the query goes to the store's own path: another index handles it, it asks for descending natural
+     * the query goes to the store's own path: another index handles it, it requests descending natural
      * order, it bounds no position, or its region is too large for the grid to help.
      */
     private List<Object> candidateKeys(Document query, Document orderBy) {
@@ -93,9 +93,9 @@ class SkyIndexedH2Collection extends H2Collection {
     }
 
     /**
-     * Matches the query against the collection's first document and ignores the outcome, so that a
-     * query the matcher rejects (such as an unknown operator in the caller's filter) fails as a scan
-     * fails at its first document, even when the grid yields no candidates.
+     * Matches the query against the collection's first document and ignores the outcome. A query that
+     * the matcher rejects (such as one with an unknown operator in the caller's filter) thus fails as a
+     * scan fails at its first document, even when the grid yields no candidates.
      * NOTE: an error that only some later document outside the candidates would raise is not raised.
      */
     private void matchFirstDocument(Document query) {

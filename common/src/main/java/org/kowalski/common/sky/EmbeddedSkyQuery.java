@@ -12,7 +12,7 @@ import reactor.core.publisher.Flux;
  * Sky queries for the embedded store, which has no geo operators: the store evaluates a declination
  * band and right-ascension window ({@link SkyWindow}) together with the caller's filter and sort, and
  * this class keeps the documents within the exact great-circle distance, then applies skip and limit.
- * The embedded store answers the window from its in-memory position index (see {@code
+ * The embedded store evaluates the window with its in-memory position index (see {@code
  * org.kowalski.common.infra.SkyIndexedH2Collection}), so it reads only the documents inside the window;
  * a plain mongo-java-server scans the collection for the same result.
  */
