@@ -404,8 +404,8 @@ class EmbeddedSkyIndexTest {
             }
             Mono.from(collection.insertMany(documents)).block(TIMEOUT);
             before = ids(SKY_QUERY.cone(collection, 30, 10, Math.toRadians(40), SkyQueryOptions.DEFAULTS));
-            server.commit();
         } finally {
+            // Closing without an explicit commit, as EmbeddedInfrastructure.stopStore does.
             server.close();
         }
         assertThat(before).isNotEmpty();
