@@ -17,28 +17,20 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
-import org.apache.kafka.clients.admin.AdminClient;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.bson.Document;
 import org.kowalski.common.config.KowalskiConfig;
 import org.kowalski.common.infra.EmbeddedInfrastructure;
 import org.kowalski.common.kafka.AlertStreamer;
 import org.kowalski.common.testing.AlertFixtures;
 import org.kowalski.common.testing.SharedData;
+import org.kowalski.common.testing.SurveyBrokerTesting;
 import org.kowalski.common.testing.TestConfigs;
 import org.slf4j.LoggerFactory;
-import reactor.core.publisher.Mono;
 
 /** Shared set-up of the broker's integration tests: configuration, topics, fresh alerts, waiting, logs. */
 final class BrokerTestSupport {
 
-    static final Duration TIMEOUT = Duration.ofSeconds(90);
+    static final Duration TIMEOUT = SurveyBrokerTesting.TIMEOUT;
 
     /** Candids handed out by {@link #freshCopies}, above any real ZTF candid of the samples. */
     private static final AtomicLong NEXT_CANDID = new AtomicLong(9_000_000_000_000_000_000L);
@@ -97,64 +89,33 @@ final class BrokerTestSupport {
 
     /** Sends messages to a topic in order and waits until Kafka acknowledged them all. */
     static void produce(KowalskiConfig config, String topic, List<byte[]> messages) throws Exception {
-        String bootstrapServers = EmbeddedInfrastructure.bootstrapServers(config);
-        AlertStreamer.createTopicIfMissing(bootstrapServers, topic, 1);
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                bootstrapServers,
-                ProducerConfig.ACKS_CONFIG,
-                "all",
-                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG,
-                ByteArraySerializer.class,
-                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG,
-                ByteArraySerializer.class))) {
-            for (byte[] message : messages) {
-                producer.send(new ProducerRecord<>(topic, message)).get();
-            }
-        }
+        SurveyBrokerTesting.produce(config, topic, messages);
     }
 
     /** Returns the offset that the ZTF broker's consumer group committed on partition 0 of a topic, or -1. */
     static long committedOffset(KowalskiConfig config, String topic) {
-        try (AdminClient admin = AdminClient.create(
-                Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, EmbeddedInfrastructure.bootstrapServers(config)))) {
-            Map<TopicPartition, OffsetAndMetadata> offsets = admin.listConsumerGroupOffsets("kowalski_ZTF")
-                    .partitionsToOffsetAndMetadata()
-                    .get();
-            OffsetAndMetadata offset = offsets.get(new TopicPartition(topic, 0));
-            return offset == null ? -1 : offset.offset();
-        } catch (Exception e) {
-            throw new IllegalStateException("Reading the committed offsets of kowalski_ZTF failed", e);
-        }
+        return SurveyBrokerTesting.committedOffset(config, "kowalski_ZTF", topic);
     }
 
     static long count(MongoDatabase database, String collection) {
-        return count(database, collection, new Document());
+        return SurveyBrokerTesting.count(database, collection);
     }
 
     static long count(MongoDatabase database, String collection, Document filter) {
-        return Mono.from(database.getCollection(collection).countDocuments(filter))
-                .block(Duration.ofSeconds(30));
+        return SurveyBrokerTesting.count(database, collection, filter);
     }
 
     static Document find(MongoDatabase database, String collection, Document filter) {
-        return Mono.from(database.getCollection(collection).find(filter).first())
-                .block(Duration.ofSeconds(30));
+        return SurveyBrokerTesting.find(database, collection, filter);
     }
 
     static void drop(MongoDatabase database, String collection) {
-        Mono.from(database.getCollection(collection).deleteMany(new Document())).block(Duration.ofSeconds(30));
+        SurveyBrokerTesting.clear(database, collection);
     }
 
     /** Waits until the condition holds, failing the test after {@link #TIMEOUT}. */
     static void waitUntil(String description, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + TIMEOUT.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("Timed out after " + TIMEOUT.toSeconds() + " s waiting until " + description);
-            }
-            Thread.sleep(200);
-        }
+        SurveyBrokerTesting.waitUntil(description, condition);
     }
 
     /** Captures log events of every logger from its creation until {@link #close()}. */
