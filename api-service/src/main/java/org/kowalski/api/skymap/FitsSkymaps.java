@@ -42,19 +42,29 @@ final class FitsSkymaps {
             throw new IllegalArgumentException(
                     "Invalid skymap.content: it is not base64 text (" + e.getMessage() + ")");
         }
+        return read(name, bytes, "skymap.content");
+    }
+
+    /**
+     * Reads a skymap from the bytes of a FITS file, optionally gzipped.
+     *
+     * @param source what the bytes are, for error messages, such as {@code skymap.content} or a URL
+     * @throws IllegalArgumentException when the bytes are not a HEALPix FITS table
+     */
+    static Localization read(String name, byte[] bytes, String source) {
         try (InputStream input = open(bytes);
                 Fits fits = new Fits(input)) {
             for (BasicHDU<?> hdu = fits.readHDU(); hdu != null; hdu = fits.readHDU()) {
                 if (hdu instanceof BinaryTableHDU table) {
-                    return fromTable(name, table);
+                    return fromTable(name, table, source);
                 }
             }
         } catch (IOException | FitsException e) {
             throw new IllegalArgumentException(
-                    "Invalid skymap.content: the FITS file cannot be read (" + e.getMessage() + ")");
+                    "Invalid " + source + ": the FITS file cannot be read (" + e.getMessage() + ")");
         }
         throw new IllegalArgumentException(
-                "Invalid skymap.content: the FITS file has no binary table with a HEALPix map");
+                "Invalid " + source + ": the FITS file has no binary table with a HEALPix map");
     }
 
     private static InputStream open(byte[] bytes) throws IOException {
@@ -63,7 +73,7 @@ final class FitsSkymaps {
         return gzipped ? new GZIPInputStream(input) : input;
     }
 
-    private static Localization fromTable(String name, BinaryTableHDU hdu) throws FitsException {
+    private static Localization fromTable(String name, BinaryTableHDU hdu, String source) throws FitsException {
         Header header = hdu.getHeader();
         BinaryTable table = hdu.getData();
         int rows = table.getNRows();
@@ -79,10 +89,10 @@ final class FitsSkymaps {
             return new MultiOrderMap(name, uniq, density);
         }
 
-        HealpixLayout layout = HealpixLayout.of(header);
+        HealpixLayout layout = HealpixLayout.of(header, source);
         String scheme = header.getStringValue("INDXSCHM");
         if (scheme != null && scheme.trim().equalsIgnoreCase("EXPLICIT")) {
-            return partialSky(name, hdu, layout);
+            return partialSky(name, hdu, layout, source);
         }
         int probColumn = Math.max(0, hdu.findColumn("PROB"));
         long nside = layout.nside();
@@ -91,7 +101,7 @@ final class FitsSkymaps {
         // Values may be stored in rows of several elements (1024 per row in older files).
         double[] values = flatten(table, probColumn);
         if (values.length != 12 * nside * nside) {
-            throw new IllegalArgumentException("Invalid skymap.content: NSIDE " + nside + " needs " + 12 * nside * nside
+            throw new IllegalArgumentException("Invalid " + source + ": NSIDE " + nside + " needs " + 12 * nside * nside
                     + " pixels but the table has " + values.length);
         }
         long[] uniq = new long[values.length];
@@ -109,10 +119,11 @@ final class FitsSkymaps {
      * the probability of each in the {@code PROB} column, or else the first other column. Pixels the
      * table leaves out have probability 0.
      */
-    private static Localization partialSky(String name, BinaryTableHDU hdu, HealpixLayout layout) throws FitsException {
+    private static Localization partialSky(String name, BinaryTableHDU hdu, HealpixLayout layout, String source)
+            throws FitsException {
         int pixelColumn = hdu.findColumn("PIXEL");
         if (pixelColumn < 0) {
-            throw new IllegalArgumentException("Invalid skymap.content: a partial-sky HEALPix map"
+            throw new IllegalArgumentException("Invalid " + source + ": a partial-sky HEALPix map"
                     + " (INDXSCHM = EXPLICIT) needs a PIXEL column with the index of each pixel");
         }
         int probColumn = hdu.findColumn("PROB");
@@ -123,7 +134,7 @@ final class FitsSkymaps {
         long[] pixels = flattenIndices(table, pixelColumn);
         double[] values = flatten(table, probColumn);
         if (pixels.length != values.length) {
-            throw new IllegalArgumentException("Invalid skymap.content: the partial-sky map has " + pixels.length
+            throw new IllegalArgumentException("Invalid " + source + ": the partial-sky map has " + pixels.length
                     + " pixel indices but " + values.length + " probabilities; send one probability per pixel");
         }
         long[] uniq = new long[pixels.length];
@@ -132,7 +143,7 @@ final class FitsSkymaps {
         for (int i = 0; i < pixels.length; i++) {
             long pixel = pixels[i];
             if (pixel < 0 || pixel >= layout.pixelCount()) {
-                throw new IllegalArgumentException("Invalid skymap.content: pixel index " + pixels[i] + " in row "
+                throw new IllegalArgumentException("Invalid " + source + ": pixel index " + pixels[i] + " in row "
                         + (i + 1) + " is not a HEALPix index for NSIDE " + layout.nside() + " (0 to "
                         + (layout.pixelCount() - 1) + ")");
             }
@@ -145,14 +156,14 @@ final class FitsSkymaps {
     /** The resolution and pixel ordering of a single-order HEALPix map, from its FITS header. */
     private record HealpixLayout(long nside, int order, boolean ring) {
 
-        static HealpixLayout of(Header header) {
+        static HealpixLayout of(Header header, String source) {
             long nside = header.getLongValue("NSIDE", 0);
             String ordering = header.getStringValue("ORDERING");
             String upper = ordering == null ? "" : ordering.trim().toUpperCase(Locale.ROOT);
             boolean nested = upper.startsWith("NEST");
             boolean ring = upper.startsWith("RING");
             if (nside <= 0 || Long.bitCount(nside) != 1 || (!nested && !ring)) {
-                throw new IllegalArgumentException("Invalid skymap.content: the HEALPix header needs NSIDE (a power"
+                throw new IllegalArgumentException("Invalid " + source + ": the HEALPix header needs NSIDE (a power"
                         + " of 2) and ORDERING NESTED or RING, but has NSIDE=" + nside + " and ORDERING=" + ordering);
             }
             return new HealpixLayout(nside, Long.numberOfTrailingZeros(nside), ring);

@@ -1,6 +1,10 @@
 package org.kowalski.api.skymap;
 
 import com.mongodb.client.model.Filters;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.ExampleObject;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -21,6 +25,7 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 /**
  * The skymap routes: upload a localization and store its credible-region contours, read a stored
@@ -29,22 +34,77 @@ import reactor.core.publisher.Mono;
  * original replied 200 with an error status.
  */
 @RestController
+@Tag(name = "skymaps", description = "Localizations of gravitational-wave, gamma-ray and neutrino events")
 class SkymapController {
 
     private final SkymapService service;
+    private final VoeventUploads voeventUploads;
     private final AccessControl accessControl;
 
-    SkymapController(SkymapService service, AccessControl accessControl) {
+    SkymapController(SkymapService service, VoeventUploads voeventUploads, AccessControl accessControl) {
         this.service = service;
+        this.voeventUploads = voeventUploads;
         this.accessControl = accessControl;
     }
 
+    @Operation(
+            summary = "Store the credible-region contours of a skymap",
+            description = "Body {\"contours\": level or [levels] in percent, \"dateobs\"?: UTC"
+                    + " YYYY-MM-DDTHH:MM:SS[.SSSSSS], \"triggerid\"?, \"aliases\"?: [str], and either"
+                    + " \"voevent\" or \"skymap\"}. \"voevent\" is a GCN notice as VOEvent 2.0 XML"
+                    + " (DOCTYPE declarations are rejected): dateobs defaults to its ISOTime rounded to the second,"
+                    + " triggerid is its TrigID parameter, FERMI#<trigger> (Fermi GBM positions) and"
+                    + " LVC#<GraceID> are added to the aliases, and the skymap is the linked HEALPix FITS file"
+                    + " (Fermi GBM LocationMap_URL as _healpix_ .fit, HealPix_URL, or skymap_fits) when an HTTP"
+                    + " HEAD request for it returns 200, else the Position2D error circle as a Gaussian cone"
+                    + " (AMON 90% radii converted to one sigma). \"skymap\" is one of {ra, dec, error},"
+                    + " {localization_name, uniq, probdensity}, {localization_name, content} (base64 FITS),"
+                    + " {localization_name, polygon} or {localization_name, ra, dec, amaj, amin, phi}."
+                    + " Returns 'added skymap ...' or 'updated skymap ... to add contours [...]'; 409 with status"
+                    + " already_exists when every level is stored; 400 'ValueError: xml file is not valid"
+                    + " VOEvent' or 'ValueError: Could not get skymap from VOEvent file' for unusable notices.",
+            requestBody =
+                    @io.swagger.v3.oas.annotations.parameters.RequestBody(
+                            content =
+                                    @Content(
+                                            mediaType = "application/json",
+                                            examples = {
+                                                @ExampleObject(
+                                                        name = "cone",
+                                                        value = "{\"dateobs\": \"2023-06-23T15:42:26\","
+                                                                + " \"skymap\": {\"ra\": 90, \"dec\": 30,"
+                                                                + " \"error\": 10}, \"contours\": [90, 95]}"),
+                                                @ExampleObject(
+                                                        name = "voevent",
+                                                        value = "{\"voevent\": \"<voe:VOEvent"
+                                                                + " xmlns:voe='http://www.ivoa.net/xml/VOEvent/v2.0'"
+                                                                + " ivorn='ivo://nasa.gsfc.gcn/Fermi#GBM_Fin_Pos_example'"
+                                                                + " role='observation' version='2.0'><What>"
+                                                                + "<Param name='Packet_Type' value='115'/>"
+                                                                + "<Param name='TrigID' value='524666471'/></What>"
+                                                                + "<WhereWhen><ObsDataLocation><ObservationLocation>"
+                                                                + "<AstroCoords><Time><TimeInstant>"
+                                                                + "<ISOTime>2017-08-17T12:41:06.47</ISOTime>"
+                                                                + "</TimeInstant></Time><Position2D unit='deg'>"
+                                                                + "<Value2><C1>176.8</C1><C2>-39.8</C2></Value2>"
+                                                                + "<Error2Radius>11.6</Error2Radius></Position2D>"
+                                                                + "</AstroCoords></ObservationLocation>"
+                                                                + "</ObsDataLocation></WhereWhen></voe:VOEvent>\","
+                                                                + " \"contours\": [90]}")
+                                            })))
     @PutMapping(path = "/api/skymap", produces = "application/json")
     Mono<ResponseEntity<Reply>> put(@RequestBody(required = false) String body, ServerWebExchange exchange) {
         String user = accessControl.requireUser(exchange);
         Document request = RequestJson.parseObject(body);
-        SkymapService.Upload upload = parseUpload(request, user);
-        return service.upload(upload)
+        Mono<SkymapService.Upload> upload;
+        if (request.get("voevent") != null) {
+            // A notice's skymap may need an HTTP download, which blocks.
+            upload = Mono.fromCallable(() -> voeventUploads.toUpload(request, user))
+                    .subscribeOn(Schedulers.boundedElastic());
+        } else {
+            upload = Mono.just(parseUpload(request, user));
+        }
+        return upload.flatMap(service::upload)
                 .map(outcome -> ResponseEntity.status(outcome.httpStatus())
                         .body(Reply.of(orderedReply(outcome.status(), outcome.message(), outcome.data()))));
     }
@@ -103,11 +163,6 @@ class SkymapController {
     }
 
     private static SkymapService.Upload parseUpload(Document request, String user) {
-        if (request.get("voevent") != null) {
-            // TODO: VOEvent notices are not parsed yet; their skymaps usually need a download.
-            throw ApiException.badRequest("Invalid request: voevent is not supported by this server;"
-                    + " send dateobs and the localization in skymap, such as {\"ra\": 90, \"dec\": 30, \"error\": 10}");
-        }
         if (request.get("dateobs") == null) {
             throw ApiException.badRequest(
                     "Missing dateobs: send the UTC time of the event as YYYY-MM-DDTHH:MM:SS[.SSSSSS]");

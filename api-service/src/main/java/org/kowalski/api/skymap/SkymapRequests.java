@@ -188,9 +188,9 @@ final class SkymapRequests {
                         requireName(skymap), longs(skymap.get("uniq"), "uniq"), doubles(skymap.get("probdensity")));
             }
             if (skymap.containsKey("url")) {
-                throw ApiException.badRequest("Invalid skymap: skymap.url is not supported because the server"
-                        + " does not download files; send the FITS file base64-encoded in skymap.content"
-                        + " with skymap.localization_name");
+                throw ApiException.badRequest("Invalid skymap: skymap.url is not supported, because the server"
+                        + " downloads only the skymaps that GCN notices in voevent link to; send the FITS file"
+                        + " base64-encoded in skymap.content with skymap.localization_name");
             }
             if (skymap.containsKey("content")) {
                 return FitsSkymaps.read(requireName(skymap), skymap.get("content"));

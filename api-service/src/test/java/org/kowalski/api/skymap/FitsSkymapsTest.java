@@ -156,7 +156,7 @@ class FitsSkymapsTest {
         return Base64.getEncoder().encodeToString(gzipped.toByteArray());
     }
 
-    private static byte[] fitsBytes(BasicHDU<?> hdu) throws Exception {
+    static byte[] fitsBytes(BasicHDU<?> hdu) throws Exception {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (Fits fits = new Fits();
                 FitsOutputStream out = new FitsOutputStream(bytes)) {

@@ -206,7 +206,7 @@ class SkymapRoutesTest {
                                 + "\", \"skymap\": {\"url\": \"http://127.0.0.1/x.fits\"}, \"contours\": 90}",
                         token),
                 400);
-        assertThat(url.getString("message")).contains("does not download files");
+        assertThat(url.getString("message")).contains("skymap.url is not supported");
 
         Document noLookup = reply(send(HttpMethod.GET, "/api/skymap?localization_name=x", null, token), 400);
         assertThat(noLookup.getString("message")).contains("must provide dateobs, triggerid, or alias");

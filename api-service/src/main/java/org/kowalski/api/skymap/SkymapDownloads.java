@@ -1,0 +1,112 @@
+package org.kowalski.api.skymap;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpResponse.BodySubscribers;
+import java.time.Duration;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+/**
+ * Downloads the skymap files that GCN notices link to, over HTTP or HTTPS with redirects followed
+ * (except from HTTPS to HTTP). Callers block, so they must run off the event loop.
+ *
+ * <p>NOTE: the URLs come from the notices that users send, so the server fetches from any host they
+ * name, as the Python original does. Only the {@code http} and {@code https} schemes are allowed.
+ */
+@Component
+class SkymapDownloads {
+
+    private static final Logger log = LoggerFactory.getLogger(SkymapDownloads.class);
+
+    static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
+    static final Duration HEAD_TIMEOUT = Duration.ofSeconds(10);
+    static final Duration DOWNLOAD_TIMEOUT = Duration.ofSeconds(120);
+
+    /** Maximum size of a downloaded skymap, which bounds the memory that one upload takes. */
+    static final long MAX_DOWNLOAD_BYTES = 256L * 1024 * 1024;
+
+    private final HttpClient client = HttpClient.newBuilder()
+            .connectTimeout(CONNECT_TIMEOUT)
+            .followRedirects(HttpClient.Redirect.NORMAL)
+            .build();
+
+    /** Returns the URL as a URI when its scheme is {@code http} or {@code https}, else {@code null}. */
+    static URI httpUri(String url) {
+        try {
+            URI uri = new URI(url.trim());
+            String scheme = uri.getScheme();
+            if (uri.getHost() != null && ("http".equalsIgnoreCase(scheme) || "https".equalsIgnoreCase(scheme))) {
+                return uri;
+            }
+        } catch (java.net.URISyntaxException e) {
+            log.warn("Skymap URL {} is not a valid URI: {}", url, e.getMessage());
+        }
+        return null;
+    }
+
+    /** Returns whether an HTTP HEAD request to the URL returns status 200. A failed request counts as unavailable. */
+    boolean isAvailable(URI url) {
+        HttpRequest head = HttpRequest.newBuilder(url)
+                .method("HEAD", HttpRequest.BodyPublishers.noBody())
+                .timeout(HEAD_TIMEOUT)
+                .build();
+        try {
+            int status =
+                    client.send(head, HttpResponse.BodyHandlers.discarding()).statusCode();
+            log.info("HEAD {} returned status {}", url, status);
+            return status == 200;
+        } catch (IOException e) {
+            log.warn("HEAD {} failed, so the skymap counts as unavailable: {}", url, e.toString());
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /**
+     * Downloads the file at a URL.
+     *
+     * @throws IOException when the request fails, times out, returns a status other than 200 or a body
+     *     larger than {@link #MAX_DOWNLOAD_BYTES}
+     */
+    byte[] download(URI url) throws IOException {
+        HttpRequest get =
+                HttpRequest.newBuilder(url).GET().timeout(DOWNLOAD_TIMEOUT).build();
+        HttpResponse.BodyHandler<byte[]> limitedBody = info -> {
+            long length = info.headers().firstValueAsLong("Content-Length").orElse(-1);
+            if (info.statusCode() != 200 || length > MAX_DOWNLOAD_BYTES) {
+                return BodySubscribers.replacing(null);
+            }
+            return BodySubscribers.ofByteArray();
+        };
+        HttpResponse<byte[]> response;
+        try {
+            response = client.sendAsync(get, limitedBody).get(DOWNLOAD_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        } catch (TimeoutException e) {
+            throw new IOException("GET " + url + " timed out after " + DOWNLOAD_TIMEOUT.toSeconds() + " s", e);
+        } catch (ExecutionException e) {
+            throw new IOException("GET " + url + " failed: " + e.getCause(), e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("GET " + url + " was interrupted", e);
+        }
+        if (response.statusCode() != 200) {
+            throw new IOException("GET " + url + " returned status " + response.statusCode());
+        }
+        byte[] body = response.body();
+        if (body == null || body.length > MAX_DOWNLOAD_BYTES) {
+            throw new IOException("GET " + url + " returned more than " + MAX_DOWNLOAD_BYTES + " bytes");
+        }
+        log.info("Downloaded skymap {} ({} bytes)", url, body.length);
+        return body;
+    }
+}
