@@ -7,19 +7,23 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodySubscribers;
 import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.kowalski.common.config.KowalskiConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 /**
- * Downloads the skymap files that GCN notices link to, over HTTP or HTTPS with redirects followed
- * (except from HTTPS to HTTP). Callers block, so they must run off the event loop.
+ * Downloads the skymap files that GCN notices link to, over HTTP or HTTPS. Callers block, so they must
+ * run off the event loop.
  *
- * <p>NOTE: the URLs come from the notices that users send, so the server fetches from any host they
- * name, as the Python original does. Only the {@code http} and {@code https} schemes are allowed.
+ * <p>The URLs come from the notices that users send. Unlike the Python original, which fetched from any
+ * host they named, the server only contacts the hosts listed in {@value #HOSTS_KEY} (empty by default,
+ * so no download happens), and it follows no redirect, which could lead to another host.
  */
 @Component
 class SkymapDownloads {
@@ -33,10 +37,44 @@ class SkymapDownloads {
     /** Maximum size of a downloaded skymap, which bounds the memory that one upload takes. */
     static final long MAX_DOWNLOAD_BYTES = 256L * 1024 * 1024;
 
+    /** Configuration key of the hosts that skymaps may be downloaded from. */
+    static final String HOSTS_KEY = "server.skymap_download_hosts";
+
     private final HttpClient client = HttpClient.newBuilder()
             .connectTimeout(CONNECT_TIMEOUT)
-            .followRedirects(HttpClient.Redirect.NORMAL)
+            .followRedirects(HttpClient.Redirect.NEVER)
             .build();
+
+    private final List<String> allowedHosts;
+
+    SkymapDownloads(KowalskiConfig config) {
+        this.allowedHosts = allowedHosts(config.get(HOSTS_KEY));
+    }
+
+    /**
+     * Returns the host names of the configuration value in lower case: a list of names, each either a
+     * host ({@code gracedb.ligo.org}) or, with a leading dot, every host of a domain ({@code .nasa.gov}).
+     */
+    static List<String> allowedHosts(Object configured) {
+        if (configured == null) {
+            return List.of();
+        }
+        if (!(configured instanceof List<?> names)) {
+            throw new IllegalArgumentException("Invalid " + HOSTS_KEY + ": " + configured
+                    + "; set a list of host names, such as [gracedb.ligo.org, .nasa.gov]");
+        }
+        return names.stream()
+                .map(name -> String.valueOf(name).trim().toLowerCase(Locale.ROOT))
+                .filter(name -> !name.isEmpty())
+                .toList();
+    }
+
+    /** Returns whether the URL's host is one that {@value #HOSTS_KEY} lists. */
+    boolean isAllowed(URI url) {
+        String host = url.getHost() == null ? "" : url.getHost().toLowerCase(Locale.ROOT);
+        return allowedHosts.stream()
+                .anyMatch(allowed -> allowed.startsWith(".") ? host.endsWith(allowed) : host.equals(allowed));
+    }
 
     /** Returns the URL as a URI when its scheme is {@code http} or {@code https}, else {@code null}. */
     static URI httpUri(String url) {

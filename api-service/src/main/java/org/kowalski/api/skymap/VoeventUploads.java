@@ -72,6 +72,15 @@ class VoeventUploads {
         if (url != null && uri == null) {
             log.warn("VOEvent {} links skymap {}, which is not an http or https URL", notice.ivorn(), url);
         }
+        if (uri != null && !downloads.isAllowed(uri)) {
+            log.warn(
+                    "VOEvent {} links skymap {} on host {}, which {} does not list, so it is not downloaded",
+                    notice.ivorn(),
+                    uri,
+                    uri.getHost(),
+                    SkymapDownloads.HOSTS_KEY);
+            uri = null;
+        }
         if (uri != null && downloads.isAvailable(uri)) {
             byte[] bytes;
             try {

@@ -228,6 +228,19 @@ class VoeventSkymapRoutesTest {
     }
 
     @Test
+    void unlistedHostNeverContacted() {
+        // The tests allow downloads from 127.0.0.1 only; "localhost" reaches the same server under another name.
+        String unlisted = fileServerUrl.replace("127.0.0.1", "localhost") + GW_MAP_PATH;
+        fileRequests.clear();
+
+        Document reply = put(body(gwNotice(unlisted), new Document()), 400);
+
+        assertThat(reply.getString("message")).isEqualTo("ValueError: Could not get skymap from VOEvent file");
+        assertThat(fileRequests).isEmpty();
+        assertThat(storedSkymap("bayestar.multiorder.fits")).isNull();
+    }
+
+    @Test
     void fermiNoticeWithoutHealpixUsesErrorCircle() {
         String quicklook = fileServerUrl + "/triggers/2017/bn170817529/quicklook/";
         String xml = notice(

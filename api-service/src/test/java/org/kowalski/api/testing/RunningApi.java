@@ -2,6 +2,7 @@ package org.kowalski.api.testing;
 
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.kowalski.api.ApiApplication;
 import org.kowalski.api.auth.JwtService;
@@ -43,7 +44,8 @@ public final class RunningApi implements AutoCloseable {
     /** Returns the API with the test defaults shared by all test classes, started on first use. */
     public static synchronized RunningApi shared() {
         if (shared == null) {
-            shared = start(Map.of());
+            // Skymap downloads in the tests come from file servers on the loopback address only.
+            shared = start(Map.of("server", Map.of("skymap_download_hosts", List.of("127.0.0.1"))));
             Runtime.getRuntime().addShutdownHook(new Thread(shared::close, "shared-api-stop"));
         }
         return shared;
