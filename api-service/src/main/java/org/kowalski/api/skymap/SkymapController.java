@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import org.bson.Document;
 import org.bson.conversions.Bson;
 import org.kowalski.api.auth.AccessControl;
@@ -39,10 +40,16 @@ class SkymapController {
 
     private final SkymapService service;
     private final VoeventUploads voeventUploads;
+    private final SkymapDownloads downloads;
     private final AccessControl accessControl;
 
-    SkymapController(SkymapService service, VoeventUploads voeventUploads, AccessControl accessControl) {
+    SkymapController(
+            SkymapService service,
+            VoeventUploads voeventUploads,
+            SkymapDownloads downloads,
+            AccessControl accessControl) {
         this.service = service;
+        this.downloads = downloads;
         this.voeventUploads = voeventUploads;
         this.accessControl = accessControl;
     }
@@ -101,8 +108,13 @@ class SkymapController {
             // A notice's skymap may need an HTTP download, which blocks.
             upload = Mono.fromCallable(() -> voeventUploads.toUpload(request, user))
                     .subscribeOn(Schedulers.boundedElastic());
+        } else if (SkymapRequests.isUrlForm(request.get("skymap"))) {
+            // The skymap file is downloaded, which blocks.
+            upload = Mono.fromCallable(() -> parseUpload(
+                            request, user, skymap -> downloads.localizationAt(((Map<?, ?>) skymap).get("url"))))
+                    .subscribeOn(Schedulers.boundedElastic());
         } else {
-            upload = Mono.just(parseUpload(request, user));
+            upload = Mono.just(parseUpload(request, user, SkymapRequests::parseLocalization));
         }
         return upload.flatMap(service::upload)
                 .map(outcome -> ResponseEntity.status(outcome.httpStatus())
@@ -162,7 +174,8 @@ class SkymapController {
         });
     }
 
-    private static SkymapService.Upload parseUpload(Document request, String user) {
+    private static SkymapService.Upload parseUpload(
+            Document request, String user, Function<Object, Localization> localizations) {
         if (request.get("dateobs") == null) {
             throw ApiException.badRequest(
                     "Missing dateobs: send the UTC time of the event as YYYY-MM-DDTHH:MM:SS[.SSSSSS]");
@@ -174,7 +187,7 @@ class SkymapController {
             throw ApiException.badRequest("Missing skymap: send the localization, such as"
                     + " \"skymap\": {\"ra\": 90, \"dec\": 30, \"error\": 10}");
         }
-        Localization localization = SkymapRequests.parseLocalization(request.get("skymap"));
+        Localization localization = localizations.apply(request.get("skymap"));
         return new SkymapService.Upload(dateobs, request.get("triggerid"), aliases, localization, levels, user);
     }
 

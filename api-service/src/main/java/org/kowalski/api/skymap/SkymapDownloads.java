@@ -12,6 +12,7 @@ import java.util.Locale;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.kowalski.api.web.ApiException;
 import org.kowalski.common.config.KowalskiConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -74,6 +75,39 @@ class SkymapDownloads {
         String host = url.getHost() == null ? "" : url.getHost().toLowerCase(Locale.ROOT);
         return allowedHosts.stream()
                 .anyMatch(allowed -> allowed.startsWith(".") ? host.endsWith(allowed) : host.equals(allowed));
+    }
+
+    /**
+     * Downloads the FITS skymap of a {@code {url}} skymap object and reads it, named after the URL's file
+     * name. Blocks.
+     *
+     * @throws ApiException 400 for a URL that is not http or https, a host that {@value #HOSTS_KEY} does
+     *     not list, a failed download or a file that is not a HEALPix skymap
+     */
+    Localization localizationAt(Object url) {
+        URI uri = url instanceof String text ? httpUri(text) : null;
+        if (uri == null) {
+            throw ApiException.badRequest(
+                    "Invalid skymap.url " + url + ": send an http or https URL of a HEALPix FITS file");
+        }
+        if (!isAllowed(uri)) {
+            log.warn("Skymap URL {} names host {}, which {} does not list", uri, uri.getHost(), HOSTS_KEY);
+            throw ApiException.badRequest("Invalid skymap.url " + uri + ": the server downloads skymaps only from the"
+                    + " hosts in " + HOSTS_KEY + "; ask the administrator to add " + uri.getHost()
+                    + ", or send the file base64-encoded in skymap.content with skymap.localization_name");
+        }
+        byte[] bytes;
+        try {
+            bytes = download(uri);
+        } catch (IOException e) {
+            log.warn("Download of skymap {} failed: {}", uri, e.getMessage());
+            throw ApiException.badRequest("Invalid skymap.url " + uri + ": " + e.getMessage() + "; try again later");
+        }
+        try {
+            return FitsSkymaps.read(VoeventUploads.fileName(uri), bytes, "skymap " + uri);
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest(e.getMessage());
+        }
     }
 
     /** Returns the URL as a URI when its scheme is {@code http} or {@code https}, else {@code null}. */

@@ -166,6 +166,13 @@ final class SkymapRequests {
                 "Invalid aliases " + value + ": send a list of strings, such as [\"LVC#S230623a\"]");
     }
 
+    /** Returns whether a {@code skymap} object is the {@code {url}} form, whose file must be downloaded. */
+    static boolean isUrlForm(Object value) {
+        return value instanceof Map<?, ?> map
+                && map.containsKey("url")
+                && !(map.containsKey("uniq") && map.containsKey("probdensity"));
+    }
+
     /**
      * Builds the localization from a {@code skymap} object, in the first form whose keys it has:
      * {@code {localization_name, uniq, probdensity}} (multi-order HEALPix), {@code {localization_name,
@@ -188,9 +195,7 @@ final class SkymapRequests {
                         requireName(skymap), longs(skymap.get("uniq"), "uniq"), doubles(skymap.get("probdensity")));
             }
             if (skymap.containsKey("url")) {
-                throw ApiException.badRequest("Invalid skymap: skymap.url is not supported, because the server"
-                        + " downloads only the skymaps that GCN notices in voevent link to; send the FITS file"
-                        + " base64-encoded in skymap.content with skymap.localization_name");
+                throw new IllegalStateException("skymap.url needs a download: read it with SkymapDownloads");
             }
             if (skymap.containsKey("content")) {
                 return FitsSkymaps.read(requireName(skymap), skymap.get("content"));

@@ -203,10 +203,12 @@ class SkymapRoutesTest {
                         HttpMethod.PUT,
                         "/api/skymap",
                         "{\"dateobs\": \"" + DATEOBS
-                                + "\", \"skymap\": {\"url\": \"http://127.0.0.1/x.fits\"}, \"contours\": 90}",
+                                + "\", \"skymap\": {\"url\": \"http://localhost/x.fits\"}, \"contours\": 90}",
                         token),
                 400);
-        assertThat(url.getString("message")).contains("skymap.url is not supported");
+        assertThat(url.getString("message"))
+                .startsWith("Invalid skymap.url http://localhost/x.fits: the server downloads skymaps only from the"
+                        + " hosts in server.skymap_download_hosts; ask the administrator to add localhost");
 
         Document noLookup = reply(send(HttpMethod.GET, "/api/skymap?localization_name=x", null, token), 400);
         assertThat(noLookup.getString("message")).contains("must provide dateobs, triggerid, or alias");

@@ -228,6 +228,28 @@ class VoeventSkymapRoutesTest {
     }
 
     @Test
+    void skymapUrlDownloadedFromListedHost() {
+        deleteStored("bayestar.multiorder.fits");
+        fileRequests.clear();
+        Document body = new Document("dateobs", "2023-06-24T01:02:03")
+                .append("skymap", new Document("url", fileServerUrl + GW_MAP_PATH))
+                .append("contours", List.of(90));
+
+        Document reply = put(body.toJson(), 200);
+
+        assertThat(reply.getString("message")).isEqualTo("added skymap for 2023-06-24 01:02:03 with contours [90]");
+        assertThat(reply.get("data", Document.class).getString("localization_name"))
+                .isEqualTo("bayestar.multiorder.fits");
+        assertThat(fileRequests).containsExactly("GET " + GW_MAP_PATH);
+        assertThat(storedSkymap("bayestar.multiorder.fits")
+                        .get("contours", Document.class)
+                        .keySet())
+                .containsExactly("center", "contour90");
+
+        deleteStored("bayestar.multiorder.fits");
+    }
+
+    @Test
     void unlistedHostNeverContacted() {
         // The tests allow downloads from 127.0.0.1 only; "localhost" reaches the same server under another name.
         String unlisted = fileServerUrl.replace("127.0.0.1", "localhost") + GW_MAP_PATH;
