@@ -594,9 +594,9 @@ public final class ReportWriter {
                 .append(" batches of 2,048 documents, into an empty collection. When the whole file does not fit")
                 .append(" the time budget, each run ingests only its first rows (as `--max_docs` does) or, for")
                 .append(" Parquet, fewer whole files; the last column gives the rows stored per run. When whole")
-                .append(
-                        " files fit, fewer than the usual three runs may fit, and the rows/s column says how many.\n\n");
-        out.append("| format | made from | rows in the file | rows/s | rows stored per run |\n|---|---|---|---|---|\n");
+                .append(" files fit, fewer than the usual three runs may fit, and the runs column says how many.\n\n");
+        out.append("| format | made from | rows in the file | runs | rows/s | rows stored per run |\n")
+                .append("|---|---|---|---|---|---|\n");
         for (IngestResult result : results.ingest) {
             out.append("| ")
                     .append(result.format())
@@ -604,6 +604,8 @@ public final class ReportWriter {
                     .append(result.source())
                     .append(" | ")
                     .append(String.format(Locale.ROOT, "%,d", result.rows()))
+                    .append(" | ")
+                    .append(result.rowsPerSecond().size())
                     .append(" | ")
                     .append(Spread.of(result.rowsPerSecond()).format(0))
                     .append(" | ")

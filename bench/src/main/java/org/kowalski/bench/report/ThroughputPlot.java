@@ -51,7 +51,8 @@ public final class ThroughputPlot {
         plot.setRangeGridlinePaint(Color.LIGHT_GRAY);
 
         JFreeChart chart = new JFreeChart(
-                "ZTF broker throughput, " + results.machine.cores() + " cores, " + results.alerts + " alerts per run",
+                "ZTF broker throughput, " + results.machine.cores() + " cores, " + "up to " + results.alerts
+                        + " alerts per run",
                 JFreeChart.DEFAULT_TITLE_FONT,
                 plot,
                 true);
