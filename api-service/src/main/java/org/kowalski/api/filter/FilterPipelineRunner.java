@@ -3,7 +3,6 @@ package org.kowalski.api.filter;
 import com.mongodb.MongoException;
 import com.mongodb.reactivestreams.client.MongoDatabase;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -36,11 +35,7 @@ class FilterPipelineRunner {
     FilterPipelineRunner(MongoDatabase database, KowalskiConfig config) {
         this.database = database;
         this.config = config;
-        Set<String> systemCollections = new LinkedHashSet<>();
-        for (String key : List.of("users", "filters", "queries")) {
-            systemCollections.add(config.collection(key));
-        }
-        this.guard = new PipelineGuard(systemCollections, Set.copyOf(FilterPipelines.FORBIDDEN_STAGES));
+        this.guard = new PipelineGuard(config.systemCollections(), Set.copyOf(FilterPipelines.FORBIDDEN_STAGES));
     }
 
     /** A pipeline test that failed, with the message of the store or the check. */

@@ -66,9 +66,9 @@ class QueryService {
         this.skymapQueries = skymapQueries;
     }
 
-    /** Returns the collections that only the admin may query: the configured users, filters and queries. */
+    /** Returns the collections that only the admin may query: the configured system collections. */
     static Set<String> protectedCollections(KowalskiConfig config) {
-        return Set.of(config.collection("users"), config.collection("filters"), config.collection("queries"));
+        return config.systemCollections();
     }
 
     Set<String> protectedCollections() {

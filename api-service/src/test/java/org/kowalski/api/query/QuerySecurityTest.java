@@ -137,6 +137,23 @@ class QuerySecurityTest {
     }
 
     @Test
+    void outboxIsProtectedAndUnlisted() {
+        Document find =
+                query("find", new Document("catalog", "skyportal_outbox").append("filter", new Document()), null);
+        assertThat(rejectedMessage(user, find)).contains("Protected collection").contains("'skyportal_outbox'");
+
+        String lookup = rejectedMessage(
+                user, aggregate("[{\"$lookup\": {\"from\": \"skyportal_outbox\", \"pipeline\": [], \"as\": \"o\"}}]"));
+        assertThat(lookup).contains("Protected collection").contains("'skyportal_outbox'");
+
+        Document names = query("info", new Document("command", "catalog_names"), null);
+        ApiCalls.Response listed = calls.query(user, names);
+        assertThat(listed.status()).as(listed.text()).isEqualTo(200);
+        assertThat(listed.body().getList("data", String.class))
+                .doesNotContain("skyportal_outbox", "users", "filters", "queries");
+    }
+
+    @Test
     void adminKeepsAccessToSystemCollections() {
         Document find = query(
                 "find",

@@ -9,8 +9,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The typed {@code kowalski} configuration tree, one record per section, with the YAML key names of the
@@ -99,6 +101,24 @@ public record KowalskiConfig(
     public Path resolvePath(String path) {
         Path p = Path.of(path);
         return p.isAbsolute() ? p : baseDir.resolve(p).normalize();
+    }
+
+    /** Logical names of the collections that hold the system's own data, not the archive's. */
+    public static final List<String> SYSTEM_COLLECTIONS = List.of("users", "filters", "queries", "skyportal_outbox");
+
+    /**
+     * Returns the configured names of the system collections (users, filters, queries and the SkyPortal
+     * outbox), which only the admin may query and no user pipeline may read or write.
+     */
+    public Set<String> systemCollections() {
+        Set<String> names = new LinkedHashSet<>();
+        for (String logicalName : SYSTEM_COLLECTIONS) {
+            String name = database.collections().get(logicalName);
+            if (name != null) {
+                names.add(name);
+            }
+        }
+        return Collections.unmodifiableSet(names);
     }
 
     /** Returns the collection name behind a logical key of {@code database.collections}, such as {@code alerts_ztf}. */

@@ -16,7 +16,12 @@ import org.kowalski.common.query.PipelineGuard;
  */
 public final class ActiveFilterLoader {
 
-    /** Rejects the stages that read or write other collections, at any depth, and server-side JavaScript. */
+    /**
+     * Rejects the stages that read or write other collections, at any depth, and server-side JavaScript.
+     *
+     * <p>TODO: pass the configured system collections here too; today only the filters API rejects a
+     * pipeline that names them, so a filter written to the collection by other means is not checked.
+     */
     private static final PipelineGuard GUARD =
             new PipelineGuard(Set.of(), Set.copyOf(FilterPipelines.FORBIDDEN_STAGES));
 
