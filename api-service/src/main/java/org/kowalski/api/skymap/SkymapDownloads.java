@@ -96,18 +96,34 @@ class SkymapDownloads {
                     + " hosts in " + HOSTS_KEY + "; ask the administrator to add " + uri.getHost()
                     + ", or send the file base64-encoded in skymap.content with skymap.localization_name");
         }
-        byte[] bytes;
         try {
-            bytes = download(uri);
+            return fetch(uri);
         } catch (IOException e) {
             log.warn("Download of skymap {} failed: {}", uri, e.getMessage());
             throw ApiException.badRequest("Invalid skymap.url " + uri + ": " + e.getMessage() + "; try again later");
         }
+    }
+
+    /**
+     * Downloads the FITS skymap at a URL and reads it, named after the URL's file name. Blocks.
+     *
+     * @throws IOException when the download fails
+     * @throws ApiException 400 when the file is not a HEALPix skymap
+     */
+    Localization fetch(URI uri) throws IOException {
+        byte[] bytes = download(uri);
         try {
-            return FitsSkymaps.read(VoeventUploads.fileName(uri), bytes, "skymap " + uri);
+            return FitsSkymaps.read(fileName(uri), bytes, "skymap " + uri);
         } catch (IllegalArgumentException e) {
             throw ApiException.badRequest(e.getMessage());
         }
+    }
+
+    /** Returns the last segment of a URL's path, the localization name of a downloaded skymap. */
+    static String fileName(URI uri) {
+        String path = uri.getPath() == null ? "" : uri.getPath();
+        String name = path.substring(path.lastIndexOf('/') + 1);
+        return name.isBlank() ? uri.toString() : name;
     }
 
     /** Returns the URL as a URI when its scheme is {@code http} or {@code https}, else {@code null}. */

@@ -82,18 +82,12 @@ class VoeventUploads {
             uri = null;
         }
         if (uri != null && downloads.isAvailable(uri)) {
-            byte[] bytes;
             try {
-                bytes = downloads.download(uri);
+                return downloads.fetch(uri);
             } catch (IOException e) {
                 log.warn("VOEvent {}: download of skymap {} failed: {}", notice.ivorn(), uri, e.getMessage());
                 throw ApiException.badRequest(
                         VoeventNotice.NO_SKYMAP_MESSAGE + ": " + e.getMessage() + "; try again later");
-            }
-            try {
-                return FitsSkymaps.read(fileName(uri), bytes, "skymap " + uri);
-            } catch (IllegalArgumentException e) {
-                throw ApiException.badRequest(e.getMessage());
             }
         }
         if (notice.isRetraction()) {
@@ -106,12 +100,5 @@ class VoeventUploads {
             throw ApiException.badRequest(VoeventNotice.NO_SKYMAP_MESSAGE);
         }
         return cone;
-    }
-
-    /** Returns the last segment of a URL's path, the localization name of a downloaded skymap. */
-    static String fileName(URI uri) {
-        String path = uri.getPath() == null ? "" : uri.getPath();
-        String name = path.substring(path.lastIndexOf('/') + 1);
-        return name.isBlank() ? uri.toString() : name;
     }
 }

@@ -95,26 +95,26 @@ public final class Thumbnails implements ThumbnailRenderer {
      * @param values finite values
      */
     static double[] sigmaClippedLimits(double[] values) {
-        double[] kept = values.clone();
+        double[] unclipped = values.clone();
         for (int iteration = 0; iteration < CLIP_MAX_ITERATIONS; iteration++) {
-            double median = median(kept);
-            double sigma = standardDeviation(kept);
+            double median = median(unclipped);
+            double sigma = standardDeviation(unclipped);
             double low = median - CLIP_SIGMAS * sigma;
             double high = median + CLIP_SIGMAS * sigma;
-            double[] next = Arrays.stream(kept)
+            double[] next = Arrays.stream(unclipped)
                     .filter(value -> value >= low && value <= high)
                     .toArray();
-            boolean changed = next.length != kept.length;
-            kept = next;
-            if (!changed || kept.length == 0) {
+            boolean changed = next.length != unclipped.length;
+            unclipped = next;
+            if (!changed || unclipped.length == 0) {
                 break;
             }
         }
-        if (kept.length == 0) {
+        if (unclipped.length == 0) {
             return new double[] {0, 0};
         }
-        double median = median(kept);
-        double sigma = standardDeviation(kept);
+        double median = median(unclipped);
+        double sigma = standardDeviation(unclipped);
         return new double[] {median - 4 * sigma, median + 5 * sigma};
     }
 

@@ -22,7 +22,7 @@ import reactor.core.publisher.Mono;
  * {@code cone_search_unit}, merged with {@code filter}, with {@code projection}), unsorted. Galaxy
  * catalogs ({@code use_distance: true}) take the documents within their coarse cone and keep those
  * that {@link GalaxyMatcher} matches. A catalog that fails (query error, invalid unit) is logged and
- * gets an empty list, and the others still run; a store outage fails the whole cross-match instead. A catalog whose collection does not exist has no
+ * gets an empty list, and the others still run. A store outage fails the whole cross-match instead. A catalog whose collection does not exist has no
  * matches. Unlike the original, which read an unknown unit of a galaxy catalog as radians, every
  * catalog rejects units other than arcsec, arcmin, deg and rad.
  */
