@@ -109,8 +109,8 @@ public final class ReportWriter {
 
         out.append("Every broker run starts the real ZTF broker application (Spring context, consumer group,")
                 .append(" pipeline) with empty alert collections and a fresh consumer group. The runs switch stages")
-                .append(" on through the broker's configuration alone: from run (b) on, `database.xmatch.ZTF` lists")
-                .append(" the catalog; from run (c) on, `ml.ZTF` lists the six models, read from local files; in run")
+                .append(" on through the broker's configuration alone. From run (b) on, `database.xmatch.ZTF` lists")
+                .append(" the catalog. From run (c) on, `ml.ZTF` lists the six models, read from local files. In run")
                 .append(" (d), the `filters` collection holds 25 active filters in the form the filters API stores.")
                 .append(" The benchmark adds only two post-store stages that record when each alert is stored and")
                 .append(" done. Runs (a) to (d) and the")
@@ -128,7 +128,7 @@ public final class ReportWriter {
                                     results.alerts)
                             : ""));
         }
-        out.append(", so no producer competes with the broker for CPU; rates count from the moment the")
+        out.append(", so no producer competes with the broker for CPU. Rates count from the moment the")
                 .append(" application has started and its consumers poll. The burst test instead publishes its")
                 .append(" alerts from a producer in the same JVM while the broker runs. Store, Kafka and broker")
                 .append(" share the machine's cores, so \"per core\" divides the rate by all of them, and")
@@ -288,8 +288,8 @@ public final class ReportWriter {
         out.append("Latency runs from an alert's Kafka record timestamp to the moment it and its object's history")
                 .append(" are stored (\"stored\") or it has passed every post-store stage (\"done\"). On the backlog")
                 .append(" every alert was published before the broker started, so its latency counts from the later")
-                .append(" of its record timestamp and the start of consumption:")
-                .append(" the latencies are those of a backlog of the run's size arriving at once, and those of a")
+                .append(" of its record timestamp and the start of consumption.")
+                .append(" The latencies are those of a backlog of the run's size arriving at once, and those of a")
                 .append(" run that reached its time limit cover only the alerts done by then. Drain time is the time")
                 .append(" until the whole backlog was done. Each run reads the same ")
                 .append(String.format(Locale.ROOT, "%,d", results.backlogAlerts))
@@ -623,7 +623,7 @@ public final class ReportWriter {
                 + " or Kafka, in the database `kowalski_bench` and on topics named `bench<N>_ztf_<date>_programid1`."
                 + realServersNote()
                 + "\n\n"
-                + "The sizes are chosen so that the whole of `make bench` ends within 30 minutes on 2 cores: each"
+                + "The sizes are chosen so that the whole of `make bench` ends within 30 minutes on 2 cores. Each"
                 + " broker run has a time limit, and a run that reaches it reports the alerts done by then instead"
                 + " of running to the end.\n";
     }
