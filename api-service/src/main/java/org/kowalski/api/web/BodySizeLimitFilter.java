@@ -18,7 +18,10 @@ import reactor.core.publisher.Mono;
 
 /**
  * Rejects request bodies larger than {@code server.client_max_size} with a JSON 413: at once when the
- * {@code Content-Length} header says so, and while streaming for chunked bodies.
+ * {@code Content-Length} header says so. A chunked body is passed on up to the limit. The chunks after it
+ * are released as they arrive, and the 413 is sent when the body ends, so memory stays within the limit.
+ * Cancelling the read in the middle of the body made Reactor Netty release chunk memory twice, which
+ * corrupted requests on other connections and left some of them without a reply.
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE)
@@ -49,14 +52,17 @@ public class BodySizeLimitFilter implements WebFilter {
             @Override
             public Flux<DataBuffer> getBody() {
                 AtomicLong received = new AtomicLong();
-                return super.getBody().handle((buffer, sink) -> {
+                Flux<DataBuffer> withinLimit = super.getBody().handle((buffer, sink) -> {
                     if (received.addAndGet(buffer.readableByteCount()) > maxBodyBytes) {
+                        // Past the limit: let the chunk go and keep reading to the end of the body.
                         DataBufferUtils.release(buffer);
-                        sink.error(tooLarge("more than " + maxBodyBytes + " bytes"));
                     } else {
                         sink.next(buffer);
                     }
                 });
+                return withinLimit.concatWith(Mono.defer(() -> received.get() > maxBodyBytes
+                        ? Mono.error(tooLarge("more than " + maxBodyBytes + " bytes"))
+                        : Mono.empty()));
             }
         };
         return chain.filter(exchange.mutate().request(limited).build());
