@@ -16,26 +16,27 @@ import org.kowalski.common.query.PipelineGuard;
  */
 public final class ActiveFilterLoader {
 
-    /**
-     * Rejects the stages that read or write other collections, at any depth, and server-side JavaScript.
-     *
-     * <p>TODO: pass the configured system collections here too; today only the filters API rejects a
-     * pipeline that names them, so a filter written to the collection by other means is not checked.
-     */
-    private static final PipelineGuard GUARD =
-            new PipelineGuard(Set.of(), Set.copyOf(FilterPipelines.FORBIDDEN_STAGES));
-
     private ActiveFilterLoader() {}
+
+    /**
+     * Returns the guard of filter pipelines. It rejects the stages that read or write other collections,
+     * server-side JavaScript, and any stage that names one of {@code protectedCollections} (such as a
+     * {@code $graphLookup} from {@code users}), at any depth.
+     */
+    public static PipelineGuard guard(Set<String> protectedCollections) {
+        return new PipelineGuard(protectedCollections, Set.copyOf(FilterPipelines.FORBIDDEN_STAGES));
+    }
 
     /**
      * Returns the active version of a stored filter, with the upstream stages prepended to each of its
      * pipelines.
      *
      * @param upstream the catalog's upstream stages, from {@link FilterPipelines#upstream}
+     * @param guard the checks of the user's stages, from {@link #guard}
      * @throws InvalidFilterException when the document cannot run: no active version, an unreadable or
      *     forbidden pipeline, or ids of the wrong type
      */
-    public static ActiveFilter fromDocument(Document filter, List<Document> upstream) {
+    public static ActiveFilter fromDocument(Document filter, List<Document> upstream, PipelineGuard guard) {
         int filterId = intField(filter, "filter_id");
         int groupId = intField(filter, "group_id");
         String activeFid = filter.get("active_fid") instanceof String text ? text : null;
@@ -56,14 +57,15 @@ public final class ActiveFilterLoader {
         }
         List<Integer> permissions = permissions(filter, filterId);
 
-        CompiledPipeline pipeline = compile(upstream, version.get("pipeline"), permissions, filterId, "pipeline");
+        CompiledPipeline pipeline =
+                compile(upstream, guard, version.get("pipeline"), permissions, filterId, "pipeline");
 
         Object autosave = filter.get("autosave");
         CompiledPipeline autosavePipeline = null;
         if (autosave instanceof Document document) {
             if (document.get("pipeline") != null) {
                 autosavePipeline =
-                        compile(upstream, document.get("pipeline"), permissions, filterId, "autosave.pipeline");
+                        compile(upstream, guard, document.get("pipeline"), permissions, filterId, "autosave.pipeline");
             }
         } else if (!(autosave instanceof Boolean)) {
             autosave = Boolean.FALSE;
@@ -73,7 +75,8 @@ public final class ActiveFilterLoader {
         CompiledPipeline autoFollowupPipeline = null;
         Object followupStages = autoFollowup.get("pipeline");
         if (followupStages != null && !(followupStages instanceof String text && text.isBlank())) {
-            autoFollowupPipeline = compile(upstream, followupStages, permissions, filterId, "auto_followup.pipeline");
+            autoFollowupPipeline =
+                    compile(upstream, guard, followupStages, permissions, filterId, "auto_followup.pipeline");
         }
 
         return new ActiveFilter(
@@ -91,10 +94,15 @@ public final class ActiveFilterLoader {
     }
 
     private static CompiledPipeline compile(
-            List<Document> upstream, Object stored, List<Integer> permissions, int filterId, String field) {
+            List<Document> upstream,
+            PipelineGuard guard,
+            Object stored,
+            List<Integer> permissions,
+            int filterId,
+            String field) {
         List<Document> userStages = userStages(stored, filterId, field);
         try {
-            GUARD.checkPipeline(userStages);
+            guard.checkPipeline(userStages);
         } catch (ForbiddenPipelineException e) {
             throw new InvalidFilterException("Filter " + filterId + " " + field + ": " + e.getMessage(), e);
         }

@@ -11,8 +11,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import org.bson.Document;
+import org.kowalski.common.config.KowalskiConfig;
+import org.kowalski.common.query.PipelineGuard;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.Disposable;
@@ -40,6 +43,7 @@ public final class ActiveFilters implements AutoCloseable {
 
     private final MongoCollection<Document> filters;
     private final List<Document> upstream;
+    private final PipelineGuard guard;
     private final String catalog;
     private final Duration checkInterval;
     private final AtomicReference<List<ActiveFilter>> current = new AtomicReference<>(List.of());
@@ -50,13 +54,19 @@ public final class ActiveFilters implements AutoCloseable {
     /**
      * @param filters the {@code filters} collection
      * @param upstream the catalog's upstream stages ({@link FilterPipelines#upstream})
+     * @param protectedCollections collections no filter stage may name, {@link KowalskiConfig#systemCollections()}
      * @param catalog the alerts collection whose filters are kept, such as {@code ZTF_alerts}
      * @param checkInterval how often the collection is checked for changes
      */
     public ActiveFilters(
-            MongoCollection<Document> filters, List<Document> upstream, String catalog, Duration checkInterval) {
+            MongoCollection<Document> filters,
+            List<Document> upstream,
+            Set<String> protectedCollections,
+            String catalog,
+            Duration checkInterval) {
         this.filters = filters;
         this.upstream = List.copyOf(upstream);
+        this.guard = ActiveFilterLoader.guard(protectedCollections);
         this.catalog = catalog;
         this.checkInterval = checkInterval;
     }
@@ -131,7 +141,7 @@ public final class ActiveFilters implements AutoCloseable {
         List<ActiveFilter> loaded = new ArrayList<>(documents.size());
         for (Document document : documents) {
             try {
-                loaded.add(ActiveFilterLoader.fromDocument(document, upstream));
+                loaded.add(ActiveFilterLoader.fromDocument(document, upstream, guard));
             } catch (InvalidFilterException | ClassCastException e) {
                 log.warn(
                         "Skipping filter {} of group {} on {}: {}",

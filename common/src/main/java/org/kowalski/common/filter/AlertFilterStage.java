@@ -98,6 +98,7 @@ public final class AlertFilterStage implements AutoCloseable {
         ActiveFilters filters = new ActiveFilters(
                 database.getCollection(config.collection("filters")),
                 FilterPipelines.upstream(config, alertsName),
+                config.systemCollections(),
                 alertsName,
                 Duration.ofMillis(orDefault(misc.filterCheckIntervalMs(), 5000)));
         FilterRunner runner = new FilterRunner(

@@ -38,9 +38,16 @@ class ActiveFiltersTest {
             filters.insertOne(filter(3, "cccccc", "[{\"$lookup\": {\"from\": \"users\", \"as\": \"u\"}}]"));
             filters.insertOne(filter(4, "dddddd", "[{\"$match\": {}}]").append("active_fid", "zzzzzz"));
             filters.insertOne(filter(5, "eeeeee", "[{\"$match\": {}}]").append("catalog", "PGIR_alerts"));
+            filters.insertOne(
+                    filter(
+                            6,
+                            "ffffff",
+                            "[{\"$graphLookup\": {\"from\": \"users\", \"startWith\":"
+                                    + " \"$objectId\", \"connectFromField\": \"_id\", \"connectToField\": \"_id\", \"as\": \"u\"}}]"));
             ActiveFilters active = new ActiveFilters(
                     reactive.getDatabase("kowalski").getCollection("filters"),
                     FilterPipelines.upstream(CONFIG, "ZTF_alerts"),
+                    CONFIG.systemCollections(),
                     "ZTF_alerts",
                     Duration.ofSeconds(5));
 
@@ -65,6 +72,7 @@ class ActiveFiltersTest {
             try (ActiveFilters active = new ActiveFilters(
                     reactive.getDatabase("kowalski").getCollection("filters"),
                     FilterPipelines.upstream(CONFIG, "ZTF_alerts"),
+                    CONFIG.systemCollections(),
                     "ZTF_alerts",
                     Duration.ofMillis(100))) {
                 List<ActiveFilter> before = active.reload().block();

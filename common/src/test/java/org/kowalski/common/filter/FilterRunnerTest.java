@@ -97,7 +97,10 @@ class FilterRunnerTest {
     }
 
     private static ActiveFilter load(Document filter) {
-        return ActiveFilterLoader.fromDocument(filter, FilterPipelines.upstream(CONFIG, "ZTF_alerts"));
+        return ActiveFilterLoader.fromDocument(
+                filter,
+                FilterPipelines.upstream(CONFIG, "ZTF_alerts"),
+                ActiveFilterLoader.guard(CONFIG.systemCollections()));
     }
 
     private static List<PassedFilter> run(ActiveFilter filter, MongifiedAlert sample) {
