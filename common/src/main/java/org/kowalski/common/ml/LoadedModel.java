@@ -51,6 +51,20 @@ final class LoadedModel {
         return of(definition, InferenceNetworks.rebuild(graph));
     }
 
+    /** Returns a copy with its own network: the same configuration and a copy of the parameters. */
+    LoadedModel copy() {
+        // Not clone(): in DL4J 1.0.0-M2.1 it also copies the updater, which imported networks lack, and fails.
+        if (sequential != null) {
+            MultiLayerNetwork copy = new MultiLayerNetwork(
+                    sequential.getLayerWiseConfigurations().clone());
+            copy.init(sequential.params().dup(), false);
+            return of(definition, copy);
+        }
+        ComputationGraph copy = new ComputationGraph(graph.getConfiguration().clone());
+        copy.init(graph.params().dup(), false);
+        return of(definition, copy);
+    }
+
     /** Returns the network's layers, for tests in this package. */
     org.deeplearning4j.nn.api.Layer[] layers() {
         return sequential != null ? sequential.getLayers() : graph.getLayers();

@@ -20,7 +20,9 @@ import org.slf4j.LoggerFactory;
  * empty map, as in the original broker.
  *
  * <p>Alerts of one call are run through each model in batches of at most {@link #DEFAULT_MAX_BATCH_SIZE}.
- * Calls are serialised, because DL4J networks are not thread-safe.
+ * Instances are thread-safe. DL4J networks are not, so each call runs on a set of models that no other
+ * call uses at the same time: the loaded set, or a copy made the first time more threads score at once
+ * than there are sets (see {@link ModelReplicas}). Scorers made by {@link #withMaxBatchSize} share the sets.
  */
 public final class MlScorer {
 
@@ -35,17 +37,20 @@ public final class MlScorer {
 
     private final String survey;
     private final ModelRegistry registry;
+    private final ModelReplicas replicas;
     private final int maxBatchSize;
 
-    private MlScorer(String survey, ModelRegistry registry, int maxBatchSize) {
+    private MlScorer(String survey, ModelRegistry registry, ModelReplicas replicas, int maxBatchSize) {
         this.survey = survey;
         this.registry = registry;
+        this.replicas = replicas;
         this.maxBatchSize = maxBatchSize;
     }
 
     /** Loads the models of {@code ml.<survey>}. Models that fail to load are logged and left out. */
     public static MlScorer load(KowalskiConfig config, String survey) {
-        return new MlScorer(survey, ModelRegistry.load(config, survey), DEFAULT_MAX_BATCH_SIZE);
+        ModelRegistry registry = ModelRegistry.load(config, survey);
+        return new MlScorer(survey, registry, new ModelReplicas(survey, registry.models()), DEFAULT_MAX_BATCH_SIZE);
     }
 
     /** Returns a scorer with the same models and another batch size limit. */
@@ -53,10 +58,13 @@ public final class MlScorer {
         if (alerts < 1) {
             throw new IllegalArgumentException("max batch size must be at least 1, got " + alerts);
         }
-        return new MlScorer(survey, registry, alerts);
+        return new MlScorer(survey, registry, replicas, alerts);
     }
 
-    /** Returns the loaded models, for the benchmark in this package. */
+    /**
+     * Returns the loaded models, for the benchmark and tests in this package. They are the first set that
+     * {@link #score(List)} runs on, so use them only while no other thread scores.
+     */
     List<LoadedModel> loadedModels() {
         return registry.models();
     }
@@ -84,23 +92,28 @@ public final class MlScorer {
      * @return one mutable map per alert, in input order, with {@code <model>} and {@code <model>_version}
      *     entries for each model that scored it
      */
-    public synchronized List<Map<String, Object>> score(List<AlertInput> alerts) {
+    public List<Map<String, Object>> score(List<AlertInput> alerts) {
         List<Map<String, Object>> results = new ArrayList<>(alerts.size());
         for (int i = 0; i < alerts.size(); i++) {
             results.add(new LinkedHashMap<>());
         }
-        if (registry.models().isEmpty()) {
+        if (registry.models().isEmpty() || alerts.isEmpty()) {
             return results;
         }
 
-        for (int start = 0; start < alerts.size(); start += maxBatchSize) {
-            int end = Math.min(alerts.size(), start + maxBatchSize);
-            scoreChunk(alerts.subList(start, end), results.subList(start, end));
+        List<LoadedModel> models = replicas.acquire();
+        try {
+            for (int start = 0; start < alerts.size(); start += maxBatchSize) {
+                int end = Math.min(alerts.size(), start + maxBatchSize);
+                scoreChunk(models, alerts.subList(start, end), results.subList(start, end));
+            }
+        } finally {
+            replicas.release(models);
         }
         return results;
     }
 
-    private void scoreChunk(List<AlertInput> alerts, List<Map<String, Object>> results) {
+    private void scoreChunk(List<LoadedModel> models, List<AlertInput> alerts, List<Map<String, Object>> results) {
         // Step 1: inputs shared by all models. The original builds them for every alert before any model
         // runs, so a failure here means no model scores the alert.
         AlertFeatures[] features = new AlertFeatures[alerts.size()];
@@ -123,7 +136,7 @@ public final class MlScorer {
         }
 
         // Step 2: each model on the alerts whose inputs it can take.
-        for (LoadedModel model : registry.models()) {
+        for (LoadedModel model : models) {
             runModel(model, alerts, features, triplets, results);
         }
     }

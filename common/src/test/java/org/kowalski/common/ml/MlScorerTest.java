@@ -11,6 +11,11 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.bson.Document;
 import org.bson.types.Binary;
 import org.junit.jupiter.api.BeforeAll;
@@ -64,6 +69,78 @@ class MlScorerTest {
                                 .asText());
             }
         }
+    }
+
+    @Test
+    void concurrentScoresEqualSerialScores() throws Exception {
+        JsonNode reference = new ObjectMapper()
+                .readTree(SharedData.require("data/ml_reference_sample.json").toFile());
+        List<AlertInput> alerts = new ArrayList<>();
+        for (JsonNode expected : reference.get("alerts")) {
+            alerts.add(
+                    ZtfAlertInputs.read(alertsDir.resolve(expected.get("file").asText())));
+        }
+        alerts.addAll(ZtfAlertInputs.readFolder(alertsDir.resolve("20231012")).subList(0, 6));
+        List<Map<String, Object>> serial = scorer.score(alerts);
+
+        int threads = 4;
+        ExecutorService executor = Executors.newFixedThreadPool(threads);
+        List<List<Map<String, Object>>> concurrent = new ArrayList<>();
+        try {
+            CountDownLatch start = new CountDownLatch(1);
+            List<Future<List<Map<String, Object>>>> futures = new ArrayList<>();
+            for (int i = 0; i < threads; i++) {
+                futures.add(executor.submit(() -> {
+                    start.await();
+                    // Two calls per thread, the second with batches of 4, so calls overlap in several ways.
+                    List<Map<String, Object>> first = scorer.score(alerts);
+                    List<Map<String, Object>> second =
+                            scorer.withMaxBatchSize(4).score(alerts);
+                    assertThat(second).hasSize(alerts.size());
+                    return first;
+                }));
+            }
+            start.countDown();
+            for (Future<List<Map<String, Object>>> future : futures) {
+                concurrent.add(future.get(5, TimeUnit.MINUTES));
+            }
+        } finally {
+            executor.shutdownNow();
+        }
+
+        for (int t = 0; t < threads; t++) {
+            assertThat(concurrent.get(t)).as("scores of thread %d", t).isEqualTo(serial);
+        }
+        JsonNode expectedAlerts = reference.get("alerts");
+        for (int i = 0; i < expectedAlerts.size(); i++) {
+            for (String model : MODELS) {
+                assertThat((Double) concurrent.get(threads - 1).get(i).get(model))
+                        .as(
+                                "%s of %s",
+                                model, expectedAlerts.get(i).get("objectId").asText())
+                        .isCloseTo(expectedAlerts.get(i).get(model).asDouble(), within(TOLERANCE));
+            }
+        }
+    }
+
+    @Test
+    void busyModelSetIsNotShared() {
+        ModelReplicas replicas = new ModelReplicas("ZTF", scorer.loadedModels());
+
+        List<LoadedModel> first = replicas.acquire();
+        List<LoadedModel> second = replicas.acquire();
+        replicas.release(first);
+        List<LoadedModel> third = replicas.acquire();
+
+        assertThat(first).isEqualTo(scorer.loadedModels());
+        assertThat(second).hasSameSizeAs(first);
+        for (int i = 0; i < first.size(); i++) {
+            assertThat(second.get(i).layers()[0])
+                    .as("first layer of copy %d", i)
+                    .isNotSameAs(first.get(i).layers()[0]);
+        }
+        assertThat(third).as("released set reused").isSameAs(first);
+        assertThat(replicas.size()).isEqualTo(2);
     }
 
     @Test
