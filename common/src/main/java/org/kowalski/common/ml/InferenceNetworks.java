@@ -16,19 +16,29 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * Rebuilds imported networks for faster CPU inference with the same results: every plain convolution becomes a
- * {@link NativeConvolution}, and every separable convolution with depth multiplier 1 becomes one
- * {@link NativeConvolution} whose kernel is the product of the depthwise and pointwise kernels.
+ * {@link NativeConvolution}, and every separable convolution with depth multiplier 1 becomes a
+ * {@link JavaSeparableConvolution} (stride 1, NHWC, explicit padding) or else one {@link NativeConvolution}
+ * whose kernel is the product of the depthwise and pointwise kernels.
  *
- * <p>The separable convolutions are merged because DL4J 1.0.0-M2.1 runs them through the native
- * {@code sconv2d} op, whose depthwise step is slow (about 80% of the acai models' CPU time). Split into a
- * {@code DepthwiseConvolution2D} and a 1x1 {@code ConvolutionLayer}, they were slower still, because the
- * depthwise op stays. A separable convolution with no activation between its two steps is the convolution
- * with kernel {@code W[o][i][y][x] = pointwise[o][i] * depthwise[i][y][x]}. That costs six to seven times the
- * multiplications of the acai models' separable layers, but runs as one im2col and matrix product.
+ * <p>DL4J 1.0.0-M2.1 runs separable convolutions through the native {@code sconv2d} op, whose depthwise step
+ * is slow (about 80% of the acai models' CPU time). Split into a {@code DepthwiseConvolution2D} and a 1x1
+ * {@code ConvolutionLayer}, they were slower still, because the depthwise op stays. A separable convolution
+ * with no activation between its two steps is the convolution with kernel
+ * {@code W[o][i][y][x] = pointwise[o][i] * depthwise[i][y][x]}. That merged form costs six to seven times the
+ * multiplications of the acai models' separable layers, but runs as one native convolution, so it is the
+ * fallback where the Java depthwise step does not apply.
  */
 final class InferenceNetworks {
 
     private InferenceNetworks() {}
+
+    /** Replacement for separable convolutions in {@link #rebuild(ComputationGraph, SeparableMode)}. */
+    enum SeparableMode {
+        /** A {@link JavaSeparableConvolution} where it applies, else the merged convolution. */
+        JAVA_DEPTHWISE,
+        /** Always the merged {@link NativeConvolution}, for comparisons. */
+        MERGED
+    }
 
     /** Returns a copy of {@code imported} with native convolutions, or {@code imported} when it has none. */
     static MultiLayerNetwork rebuild(MultiLayerNetwork imported) {
@@ -49,8 +59,13 @@ final class InferenceNetworks {
         return rebuilt;
     }
 
-    /** Returns a copy of {@code imported} with native convolutions, or {@code imported} when it has none. */
+    /** Returns a copy of {@code imported} with faster convolutions, or {@code imported} when it has none. */
     static ComputationGraph rebuild(ComputationGraph imported) {
+        return rebuild(imported, SeparableMode.JAVA_DEPTHWISE);
+    }
+
+    /** Returns a copy of {@code imported} with faster convolutions, or {@code imported} when it has none. */
+    static ComputationGraph rebuild(ComputationGraph imported, SeparableMode separableMode) {
         ComputationGraphConfiguration conf = imported.getConfiguration().clone();
         boolean changed = false;
         for (GraphVertex vertex : conf.getVertices().values()) {
@@ -59,7 +74,11 @@ final class InferenceNetworks {
             }
             NeuralNetConfiguration layerConf = layerVertex.getLayerConf();
             if (layerConf.getLayer() instanceof SeparableConvolution2D separable) {
-                if (separable.getDepthMultiplier() == 1 && NativeConvolution.supports(asConvolution(separable))) {
+                if (separableMode == SeparableMode.JAVA_DEPTHWISE && JavaSeparableConvolution.supports(separable)) {
+                    layerConf.setLayer(new JavaSeparableConvolution(separable));
+                    changed = true;
+                } else if (separable.getDepthMultiplier() == 1
+                        && NativeConvolution.supports(asConvolution(separable))) {
                     layerConf.setLayer(new NativeConvolution(asConvolution(separable)));
                     changed = true;
                 }
@@ -86,6 +105,9 @@ final class InferenceNetworks {
                     INDArray targetBias = target.getParam(ConvolutionParamInitializer.BIAS_KEY);
                     targetBias.assign(bias.reshape(targetBias.shape()));
                 }
+            } else if (layer.conf().getLayer() instanceof SeparableConvolution2D) {
+                // By name: setParams(INDArray) splits the flat vector in another order than the layer stores it.
+                layer.paramTable().forEach((key, value) -> target.getParam(key).assign(value));
             } else if (layer.numParams() > 0) {
                 target.setParams(layer.params());
             }

@@ -45,10 +45,15 @@ final class LoadedModel {
      * describes. The scores stay the same within float32 rounding.
      */
     LoadedModel rebuiltForInference() {
+        return rebuiltForInference(InferenceNetworks.SeparableMode.JAVA_DEPTHWISE);
+    }
+
+    /** Returns this model rebuilt as {@link #rebuiltForInference()} does, with a choice for separable layers. */
+    LoadedModel rebuiltForInference(InferenceNetworks.SeparableMode separableMode) {
         if (sequential != null) {
             return of(definition, InferenceNetworks.rebuild(sequential));
         }
-        return of(definition, InferenceNetworks.rebuild(graph));
+        return of(definition, InferenceNetworks.rebuild(graph, separableMode));
     }
 
     /** Returns a copy with its own network: the same configuration and a copy of the parameters. */

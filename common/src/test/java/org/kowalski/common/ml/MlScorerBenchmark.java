@@ -12,8 +12,9 @@ import org.kowalski.common.testing.TestConfigs;
 
 /**
  * Measures the CPU time of ML scoring per alert on the 36 ZTF sample alerts: preprocessing alone, each
- * model alone (as DL4J imports it and as {@link InferenceNetworks} rebuilds it), and {@link MlScorer#score(List)} with all six models at several batch sizes. Each figure is
- * the median of {@code rounds} rounds over all alerts, after warm-up rounds.
+ * model alone (as DL4J imports it, as {@link InferenceNetworks} rebuilds it, and for the acai models rebuilt
+ * with merged separable convolutions), and {@link MlScorer#score(List)} with all six models at several batch
+ * sizes. Each figure is the median of {@code rounds} rounds over all alerts, after warm-up rounds.
  *
  * <p>CPU time is the whole process's (every JVM and OpenMP thread), so other load on the machine does not
  * count, but this process's garbage collection and JIT threads do. Run it with:
@@ -73,15 +74,24 @@ public final class MlScorerBenchmark {
             if (quick && !name.equals("braai") && !name.equals("acai_h")) {
                 continue;
             }
-            // The network as DL4J imports it, before the rebuild that MlScorer applies, for comparison.
+            // The network as DL4J imports it, before the rebuild that MlScorer applies, and rebuilt with each
+            // separable convolution merged into one full convolution, for comparison.
             LoadedModel imported =
                     KerasModelImporter.importModel(model.definition(), SampleModels.file(models, model.definition()));
-            for (int batch : quick ? new int[] {1} : new int[] {1, 36}) {
+            LoadedModel merged = imported.rebuiltForInference(InferenceNetworks.SeparableMode.MERGED);
+            for (int batch : quick ? new int[] {1} : new int[] {1, 8}) {
                 report(
                         "model " + name + " as imported, batch " + batch,
                         alerts.size(),
                         rounds,
                         () -> runModel(imported, features, triplets, batch));
+                if (!name.equals("braai")) {
+                    report(
+                            "model " + name + " merged, batch " + batch,
+                            alerts.size(),
+                            rounds,
+                            () -> runModel(merged, features, triplets, batch));
+                }
                 report(
                         "model " + name + " rebuilt, batch " + batch,
                         alerts.size(),
