@@ -87,9 +87,14 @@ class SkyIndexedH2Collection extends H2Collection {
         long maxCells = Math.max(MIN_CELL_LIMIT, 10L * count());
         List<Object> keys = grid.candidates(region, maxCells);
         if (keys != null) {
-            keys.sort(dataMap.getKeyType()::compare);
+            sortInKeyOrder(keys);
         }
         return keys;
+    }
+
+    /** Sorts store keys into the order in which a scan of the collection visits their documents. */
+    final void sortInKeyOrder(List<Object> keys) {
+        keys.sort(dataMap.getKeyType()::compare);
     }
 
     /**
@@ -98,7 +103,7 @@ class SkyIndexedH2Collection extends H2Collection {
      * scan fails at its first document, even when the grid yields no candidates.
      * NOTE: an error that only some later document outside the candidates would raise is not raised.
      */
-    private void matchFirstDocument(Document query) {
+    final void matchFirstDocument(Document query) {
         Object firstKey = dataMap.firstKey();
         if (firstKey != null) {
             documentMatchesQuery(dataMap.get(firstKey), query);
