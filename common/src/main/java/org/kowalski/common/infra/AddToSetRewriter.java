@@ -16,7 +16,7 @@ import java.util.Objects;
  * both key lists. An object's history ({@code prv_candidates}) grows with every alert, which made this
  * the largest cost of the aux update. Here the array's elements are grouped by a hash that is equal for
  * all values that {@code equals} calls equal, and each added value is compared only with the elements of
- * its group. The values kept, in their order of first occurrence, are exactly those that the server's
+ * its group. The values found absent, in their order of first occurrence, are exactly those that the server's
  * {@code $addToSet} appends, so {@code $push} of them stores the same array.
  *
  * <p>Equality is the server's own {@code equals}: key order matters in documents, and {@code 1} and
@@ -39,8 +39,8 @@ final class AddToSetRewriter {
      * Returns the update with its {@code $addToSet} replaced, at the same position so that the operators
      * apply in the same order, by a {@code $push} of the new values of each field. The rewrite applies
      * only when every field of {@code $addToSet} is a top-level name with a value {@code {$each: [...]}},
-     * no other operator of the update names it or a path inside it, and the document holds an array, null
-     * or nothing there. Otherwise the update is returned as it is, for the server to apply or reject.
+     * no other operator of the update names it or a path inside it, and the document contains an array,
+     * null or nothing there. Otherwise the update is returned as it is, for the server to apply or reject.
      *
      * @param current the document the update applies to, or {@code null} when it creates a new document
      *     whose only field before the update is {@code _id}
@@ -110,7 +110,7 @@ final class AddToSetRewriter {
         for (Object element : existing) {
             group(element, hashed, unhashed);
         }
-        List<Object> kept = new ArrayList<>();
+        List<Object> absent = new ArrayList<>();
         for (Object value : added) {
             Integer hash = StructuralHash.of(value);
             boolean present;
@@ -120,11 +120,11 @@ final class AddToSetRewriter {
                 present = containsEqual(hashed.getOrDefault(hash, List.of()), value);
             }
             if (!present) {
-                kept.add(value);
+                absent.add(value);
                 group(value, hashed, unhashed);
             }
         }
-        return kept;
+        return absent;
     }
 
     private static void group(Object value, Map<Integer, List<Object>> hashed, List<Object> unhashed) {

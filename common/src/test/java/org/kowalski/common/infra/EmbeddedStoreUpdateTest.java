@@ -103,7 +103,7 @@ class EmbeddedStoreUpdateTest {
     }
 
     @Test
-    void addToSetEachSkipsStoredAndRepeatedValues() {
+    void addToSetSkipsStoredAndRepeated() {
         UpdateResult result = updateBoth(
                 Filters.eq("_id", "ZTF20a"),
                 Updates.addEachToSet(
@@ -124,7 +124,7 @@ class EmbeddedStoreUpdateTest {
     }
 
     @Test
-    void addToSetEachOfStoredValuesModifiesNothing() {
+    void addToSetOfStoredValuesModifiesNothing() {
         UpdateResult result = updateBoth(
                 Filters.eq("_id", "ZTF20a"),
                 Updates.addEachToSet("prv_candidates", docs("{jd: 1.5, magpsf: 19.0}", "{jd: 2.5, magpsf: 18.0}")),
@@ -135,7 +135,7 @@ class EmbeddedStoreUpdateTest {
     }
 
     @Test
-    void addToSetEachUpsertKeepsFieldOrder() {
+    void addToSetUpsertKeepsFieldOrder() {
         Bson update = Updates.combine(
                 Updates.addEachToSet("prv_candidates", docs("{jd: 1.0}", "{jd: 1.0}", "{jd: 2.0}")),
                 Updates.setOnInsert("cross_matches", new Document("catalog", List.of())),
@@ -154,7 +154,7 @@ class EmbeddedStoreUpdateTest {
     }
 
     @Test
-    void addToSetEachOnNullMissingAndNestedValues() {
+    void addToSetOnNullAndNestedValues() {
         updateBoth(
                 Filters.eq("_id", "ZTF20b"),
                 Updates.addEachToSet(
@@ -174,7 +174,7 @@ class EmbeddedStoreUpdateTest {
     }
 
     @Test
-    void addToSetEachOfBinaryValues() {
+    void addToSetOfBinaryValues() {
         Binary first = new Binary(new byte[] {1, 2, 3});
         Binary copy = new Binary(new byte[] {1, 2, 3});
         Binary other = new Binary(new byte[] {4});
@@ -190,7 +190,7 @@ class EmbeddedStoreUpdateTest {
     }
 
     @Test
-    void addToSetEachBesidesOtherOperators() {
+    void addToSetBesideOtherOperators() {
         updateBoth(
                 Filters.eq("_id", "ZTF20a"),
                 Updates.combine(
@@ -208,7 +208,7 @@ class EmbeddedStoreUpdateTest {
     }
 
     @Test
-    void addToSetEachOnNonArrayFails() {
+    void addToSetOnNonArrayFails() {
         Bson update = Updates.addEachToSet("tags", List.of("x"));
 
         assertThatThrownBy(() -> plain.updateOne(Filters.eq("_id", "ZTF20b"), update))
@@ -220,7 +220,7 @@ class EmbeddedStoreUpdateTest {
     }
 
     @Test
-    void addToSetEachConflictingWithOtherOperatorFails() {
+    void addToSetConflictFails() {
         Bson update =
                 Updates.combine(Updates.addEachToSet("tags", List.of("x")), Updates.setOnInsert("tags", List.of()));
 
