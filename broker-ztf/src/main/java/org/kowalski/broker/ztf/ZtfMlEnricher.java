@@ -16,6 +16,10 @@ import reactor.core.publisher.Mono;
  * Scores new ZTF alerts with the models of {@code ml.ZTF} before they are stored, so that each alert
  * document is written with its {@code classifications} ({@code <model>} and {@code <model>_version}).
  * An alert that a model cannot score simply lacks that model's entries, as in the original.
+ *
+ * <p>All consumer threads share this enricher and its scorer. Their batches are scored at the same time,
+ * each on a set of models that no other batch uses at that moment, so ML scoring can use up to one core
+ * per consumer thread.
  */
 class ZtfMlEnricher implements AlertEnricher {
 
