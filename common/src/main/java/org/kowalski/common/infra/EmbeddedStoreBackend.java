@@ -8,6 +8,7 @@ import de.bwaldvogel.mongo.backend.CursorRegistry;
 import de.bwaldvogel.mongo.backend.DatabaseResolver;
 import de.bwaldvogel.mongo.backend.Index;
 import de.bwaldvogel.mongo.backend.QueryResult;
+import de.bwaldvogel.mongo.backend.aggregation.Aggregation;
 import de.bwaldvogel.mongo.backend.h2.H2Backend;
 import de.bwaldvogel.mongo.backend.h2.H2Database;
 import de.bwaldvogel.mongo.bson.Document;
@@ -15,6 +16,8 @@ import de.bwaldvogel.mongo.oplog.Oplog;
 import io.netty.channel.Channel;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.Set;
 import java.util.stream.Stream;
 import org.h2.mvstore.MVMap;
 import org.h2.mvstore.MVStore;
@@ -42,6 +45,9 @@ import org.kowalski.common.infra.IndexedClauses.IndexedClause;
  *   <li>Stage forms. Pipelines are rewritten by {@link EmbeddedPipelines} into forms this server runs
  *       the same way as MongoDB: {@code $set} and {@code $replaceWith} as their aliases, dotted field
  *       names in {@code $addFields} as nested fields.
+ *   <li>Shared joins. Aggregations whose first {@code $match} an index serves and that join another
+ *       collection with {@code $lookup} share the output of their leading stages while no write
+ *       happens in between ({@link LookupPrefixCache}), as the user filters of one batch of alerts do.
  *   <li>Adding to a set. A {@code $addToSet} with {@code $each} on a document selected by {@code _id}
  *       becomes a {@code $push} of the values the array lacks, found by hash instead of by comparing
  *       each value with every element ({@link AddToSetRewriter}).
@@ -57,6 +63,33 @@ final class EmbeddedStoreBackend extends H2Backend {
     /** The index-served clause of the first {@code $match} of the aggregation running on this thread. */
     private static final ThreadLocal<Prefilter> PREFILTER = new ThreadLocal<>();
 
+    /** The kept output of leading stages that the aggregation running on this thread reads instead. */
+    private static final ThreadLocal<Source> SOURCE = new ThreadLocal<>();
+
+    /** Commands, in lower case, that never change stored documents; every other command may. */
+    private static final Set<String> READ_COMMANDS = Set.of(
+            "find",
+            "count",
+            "distinct",
+            "getmore",
+            "killcursors",
+            "listcollections",
+            "listindexes",
+            "listdatabases",
+            "hello",
+            "ismaster",
+            "ping",
+            "buildinfo",
+            "whatsmyuri",
+            "endsessions",
+            "getlasterror",
+            "getlog",
+            "serverstatus",
+            "dbstats",
+            "collstats");
+
+    private final LookupPrefixCache prefixCache = new LookupPrefixCache();
+
     EmbeddedStoreBackend(MVStore store) {
         super(store);
     }
@@ -66,7 +99,49 @@ final class EmbeddedStoreBackend extends H2Backend {
         return new Database(databaseName, getMvStore(), getCursorRegistry());
     }
 
+    /**
+     * Runs the command, and marks the kept aggregation outputs as outdated before and after it when it
+     * may write, so that an output computed while a write ran is never used.
+     */
+    @Override
+    public Document handleCommand(Channel channel, String databaseName, String command, Document query) {
+        if (!mayWrite(command, query)) {
+            return super.handleCommand(channel, databaseName, command, query);
+        }
+        prefixCache.recordWrite();
+        try {
+            return super.handleCommand(channel, databaseName, command, query);
+        } finally {
+            prefixCache.recordWrite();
+        }
+    }
+
+    /** Returns how many aggregations have run on a kept output of their leading stages since the start. */
+    long keptPrefixHits() {
+        return prefixCache.hits();
+    }
+
+    private static boolean mayWrite(String command, Document query) {
+        String name = command.toLowerCase(Locale.ROOT);
+        if (READ_COMMANDS.contains(name)) {
+            return false;
+        }
+        if (!name.equals("aggregate") || !(query.get("pipeline") instanceof List<?> pipeline)) {
+            return true;
+        }
+        for (Object stage : pipeline) {
+            if (!(stage instanceof Document document)
+                    || document.containsKey("$out")
+                    || document.containsKey("$merge")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private record Prefilter(String collectionName, Document clause) {}
+
+    private record Source(String collectionName, List<Document> documents) {}
 
     /**
      * A database of this backend. An inner class, because the parent's constructor already opens
@@ -101,11 +176,65 @@ final class EmbeddedStoreBackend extends H2Backend {
             if (clause == null) {
                 return super.handleCommand(channel, command, query, resolver, oplog);
             }
+            int prefixLength = LookupPrefixCache.prefixLength(rewritten);
+            if (prefixLength > 0 && !query.containsKey("let") && !query.containsKey("explain")) {
+                Document reply = aggregateWithKeptPrefix(
+                        channel, command, query, resolver, oplog, collection, clause, prefixLength);
+                if (reply != null) {
+                    return reply;
+                }
+            }
             PREFILTER.set(new Prefilter(collectionName, clause));
             try {
                 return super.handleCommand(channel, command, query, resolver, oplog);
             } finally {
                 PREFILTER.remove();
+            }
+        }
+
+        /**
+         * Runs the aggregation on the kept output of its leading stages, computing and keeping it first when
+         * it is absent or outdated. Returns {@code null} when any step fails, so that the caller runs the
+         * whole pipeline as usual and replies with the server's own error.
+         */
+        private Document aggregateWithKeptPrefix(
+                Channel channel,
+                String command,
+                Document query,
+                DatabaseResolver resolver,
+                Oplog oplog,
+                MongoCollection<Object> collection,
+                Document clause,
+                int prefixLength) {
+            String collectionName = collection.getCollectionName();
+            @SuppressWarnings("unchecked")
+            List<Object> pipeline = (List<Object>) query.get("pipeline");
+            LookupPrefixCache.Key key =
+                    new LookupPrefixCache.Key(collectionName, List.copyOf(pipeline.subList(0, prefixLength)));
+            List<Document> source = prefixCache.copiesOf(key);
+            if (source == null) {
+                long version = prefixCache.currentVersion();
+                List<Document> output;
+                PREFILTER.set(new Prefilter(collectionName, clause));
+                try {
+                    output = Aggregation.fromPipeline(key.stages(), resolver, this, collection, oplog)
+                            .computeResult();
+                } catch (RuntimeException e) {
+                    return null;
+                } finally {
+                    PREFILTER.remove();
+                }
+                source = prefixCache.put(key, version, output) ? LookupPrefixCache.deepCopies(output) : output;
+            }
+            Document remaining = query.clone();
+            remaining.put("pipeline", new ArrayList<>(pipeline.subList(prefixLength, pipeline.size())));
+            SOURCE.set(new Source(collectionName, source));
+            try {
+                return super.handleCommand(channel, command, remaining, resolver, oplog);
+            } catch (RuntimeException e) {
+                return null;
+            } finally {
+                SOURCE.remove();
             }
         }
     }
@@ -189,6 +318,11 @@ final class EmbeddedStoreBackend extends H2Backend {
 
         @Override
         public Stream<Document> queryAllAsStream() {
+            Source source = SOURCE.get();
+            if (source != null && source.collectionName().equals(getCollectionName())) {
+                SOURCE.remove();
+                return source.documents().stream();
+            }
             Prefilter prefilter = PREFILTER.get();
             if (prefilter != null && prefilter.collectionName().equals(getCollectionName())) {
                 PREFILTER.remove();
