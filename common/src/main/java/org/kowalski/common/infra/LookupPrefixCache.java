@@ -1,6 +1,7 @@
 package org.kowalski.common.infra;
 
 import de.bwaldvogel.mongo.bson.Document;
+import java.lang.ref.SoftReference;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -18,13 +19,14 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>The kept part, the prefix, is the stages through the first {@code $lookup} and the stage right
  * after it when that is a {@code $project} or {@code $addFields}. An entry is only used while no write
  * has reached the store since its computation began: the backend calls {@link #recordWrite()} before
- * and after every command that is not a read. Each use gets a deep copy of the kept documents, so a
+ * and after every command that is not a read. At most {@value #MAX_ENTRIES} outputs of at most
+ * {@value #MAX_DOCUMENTS} documents each are kept, through soft references. Each use gets a deep copy of the kept documents, so a
  * later stage that changes its input in place cannot alter the entry.
  */
 final class LookupPrefixCache {
 
     /** Maximum number of entries; the least recently used one goes first. */
-    private static final int MAX_ENTRIES = 8;
+    private static final int MAX_ENTRIES = 4;
 
     /** Prefix outputs with more documents are not kept, which bounds the memory of an entry. */
     static final int MAX_DOCUMENTS = 2_000;
@@ -45,11 +47,15 @@ final class LookupPrefixCache {
     /** The collection and leading stages of an aggregation, compared by value. */
     record Key(String collectionName, List<Object> stages) {}
 
-    private record Entry(long writeVersion, List<Document> documents) {}
+    /** A kept output, held softly so that the garbage collector can free it when memory runs short. */
+    private record Entry(long writeVersion, SoftReference<List<Document>> documents) {}
 
-    /** Marks the kept outputs as outdated; called before and after every command that may write. */
+    /** Marks the kept outputs as outdated and drops them; called before and after every command that may write. */
     void recordWrite() {
         writeVersion.incrementAndGet();
+        synchronized (entries) {
+            entries.clear();
+        }
     }
 
     /** Returns the version to pass to {@link #put} for an output that is computed after this call. */
@@ -90,11 +96,12 @@ final class LookupPrefixCache {
         synchronized (entries) {
             entry = entries.get(key);
         }
-        if (entry == null || entry.writeVersion() != writeVersion.get()) {
+        List<Document> documents = entry == null ? null : entry.documents().get();
+        if (documents == null || entry.writeVersion() != writeVersion.get()) {
             return null;
         }
         hits.incrementAndGet();
-        return deepCopies(entry.documents());
+        return deepCopies(documents);
     }
 
     /**
@@ -107,7 +114,7 @@ final class LookupPrefixCache {
             return false;
         }
         synchronized (entries) {
-            entries.put(key, new Entry(version, documents));
+            entries.put(key, new Entry(version, new SoftReference<>(documents)));
         }
         return true;
     }
