@@ -25,8 +25,9 @@ import org.kowalski.common.infra.IndexedClauses.IndexedClause;
 
 /**
  * The embedded store's backend: mongo-java-server's H2 backend with three corrections to its
- * aggregations, so that pipelines behave as on MongoDB, a position index, and two shortcuts for writes
- * that give the H2 backend's results at a lower cost.
+ * aggregations, so that pipelines behave as on MongoDB, and a position index. It also has shortcuts
+ * that give the H2 backend's results at a lower cost: two for writes, and one for aggregations that
+ * share their leading stages.
  *
  * <ul>
  *   <li>Isolation. The H2 store hands out the very document objects it caches, and some aggregation
@@ -66,7 +67,7 @@ final class EmbeddedStoreBackend extends H2Backend {
     /** The kept output of leading stages that the aggregation running on this thread reads instead. */
     private static final ThreadLocal<Source> SOURCE = new ThreadLocal<>();
 
-    /** Commands, in lower case, that never change stored documents; every other command may. */
+    /** Commands, in lower case, that never change stored documents. Every other command may change them. */
     private static final Set<String> READ_COMMANDS = Set.of(
             "find",
             "count",

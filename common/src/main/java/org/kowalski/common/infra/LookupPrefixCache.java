@@ -50,7 +50,7 @@ final class LookupPrefixCache {
     /** A kept output, held softly so that the garbage collector can free it when memory runs short. */
     private record Entry(long writeVersion, SoftReference<List<Document>> documents) {}
 
-    /** Marks the kept outputs as outdated and drops them; called before and after every command that may write. */
+    /** Marks the kept outputs as outdated and drops them. The backend calls it before and after every command that may write. */
     void recordWrite() {
         writeVersion.incrementAndGet();
         synchronized (entries) {
@@ -107,7 +107,7 @@ final class LookupPrefixCache {
     /**
      * Keeps the output of the key, computed from a store at {@code version}, unless it has more than
      * {@value #MAX_DOCUMENTS} documents or a write has happened since, and returns whether it was kept.
-     * Kept documents must not be handed to any stage afterwards, since the entry holds them as given.
+     * Kept documents must not be handed to any stage afterwards, because the entry keeps them as given.
      */
     boolean put(Key key, long version, List<Document> documents) {
         if (documents.size() > MAX_DOCUMENTS || version != writeVersion.get()) {
