@@ -61,8 +61,8 @@ public record AlertTemplates(List<AlertTemplate> templates, String source, boole
         }
         return new AlertTemplates(
                 templates,
-                templates.size() + " real ZTF sample alerts from " + folder + " (schemas " + schemaVersions(templates)
-                        + ")",
+                templates.size() + " real public ZTF sample alerts, folder " + ZTF_SAMPLES
+                        + " of the sample data (schemas " + schemaVersions(templates) + ")",
                 true);
     }
 
