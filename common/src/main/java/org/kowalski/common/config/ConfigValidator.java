@@ -21,6 +21,7 @@ public final class ConfigValidator {
     public static final String DEFAULT_ADMIN_PASSWORD = "admin";
 
     private static final Set<String> CONE_UNITS = Set.of("arcsec", "arcmin", "deg", "rad");
+    private static final Set<String> ML_ENGINES = new java.util.TreeSet<>(Set.of("onnxruntime", "dl4j"));
     private static final Set<String> DISTANCE_METHODS = Set.of("redshift", "z", "mpc");
 
     private ConfigValidator() {}
@@ -34,6 +35,7 @@ public final class ConfigValidator {
         checkCrossMatches(config, problems);
         checkSkyPortal(config, problems);
         checkBrokers(config, problems);
+        checkMl(config, problems);
         if (!problems.isEmpty()) {
             throw new InvalidConfigurationException("Invalid configuration: " + String.join("; ", problems));
         }
@@ -66,6 +68,14 @@ public final class ConfigValidator {
         if (server.clientMaxSize() != null && server.clientMaxSize() <= 0) {
             problems.add("server.client_max_size is " + server.clientMaxSize() + ": use a positive number of bytes");
         }
+    }
+
+    private static void checkMl(KowalskiConfig config, List<String> problems) {
+        config.ml().forEach((survey, ml) -> {
+            if (ml != null && !ML_ENGINES.contains(ml.engineOrDefault())) {
+                problems.add("ml." + survey + ".engine is '" + ml.engine() + "': use one of " + ML_ENGINES);
+            }
+        });
     }
 
     private static void checkDatabase(KowalskiConfig config, List<String> problems) {

@@ -11,6 +11,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -262,7 +263,18 @@ public record KowalskiConfig(
      *     from {@code models/<survey>/} is copied before it is downloaded from its {@code url}; may be
      *     {@code null}
      */
-    public record MlSurvey(Object allowedFeatures, Map<String, ModelSpec> models, String modelsSourceDir) {
+    public record MlSurvey(
+            Object allowedFeatures, Map<String, ModelSpec> models, String modelsSourceDir, String engine) {
+
+        /** The inference engine that runs the models when {@code ml.<survey>.engine} is not set. */
+        public static final String DEFAULT_ENGINE = "onnxruntime";
+
+        /** Returns {@code ml.<survey>.engine}: {@code onnxruntime} (the default) or {@code dl4j}. */
+        public String engineOrDefault() {
+            return engine == null || engine.isBlank()
+                    ? DEFAULT_ENGINE
+                    : engine.strip().toLowerCase(Locale.ROOT);
+        }
 
         /** Returns the allowed feature names, from a YAML list or the original's tuple-literal string. */
         public List<String> allowedFeatureNames() {

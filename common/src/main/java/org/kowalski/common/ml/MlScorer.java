@@ -5,8 +5,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.kowalski.common.config.KowalskiConfig;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -200,33 +198,26 @@ public final class MlScorer {
     static float[] predict(LoadedModel model, List<Integer> rows, List<float[]> vectors, float[][] triplets) {
         ModelDefinition definition = model.definition();
         int batch = rows.size();
-        INDArray[] inputs = new INDArray[definition.inputs().size()];
-        for (int k = 0; k < inputs.length; k++) {
+        float[][] data = new float[definition.inputs().size()][];
+        long[][] shapes = new long[data.length][];
+        for (int k = 0; k < data.length; k++) {
             if (definition.inputs().get(k) == ModelInput.TRIPLET) {
-                float[] data = new float[batch * TripletBuilder.LENGTH];
+                data[k] = new float[batch * TripletBuilder.LENGTH];
                 for (int j = 0; j < batch; j++) {
-                    System.arraycopy(triplets[rows.get(j)], 0, data, j * TripletBuilder.LENGTH, TripletBuilder.LENGTH);
+                    System.arraycopy(
+                            triplets[rows.get(j)], 0, data[k], j * TripletBuilder.LENGTH, TripletBuilder.LENGTH);
                 }
-                inputs[k] = Nd4j.create(
-                        data,
-                        new long[] {batch, TripletBuilder.SIZE, TripletBuilder.SIZE, TripletBuilder.CHANNELS},
-                        'c');
+                shapes[k] = new long[] {batch, TripletBuilder.SIZE, TripletBuilder.SIZE, TripletBuilder.CHANNELS};
             } else {
                 int featureCount = definition.featureNames().size();
-                float[] data = new float[batch * featureCount];
+                data[k] = new float[batch * featureCount];
                 for (int j = 0; j < batch; j++) {
-                    System.arraycopy(vectors.get(j), 0, data, j * featureCount, featureCount);
+                    System.arraycopy(vectors.get(j), 0, data[k], j * featureCount, featureCount);
                 }
-                inputs[k] = Nd4j.create(data, new long[] {batch, featureCount}, 'c');
+                shapes[k] = new long[] {batch, featureCount};
             }
         }
-
-        INDArray output = model.output(inputs);
-        float[] scores = new float[batch];
-        for (int j = 0; j < batch; j++) {
-            scores[j] = output.getFloat(j, 0);
-        }
-        return scores;
+        return model.predict(data, shapes);
     }
 
     private static void store(ModelDefinition definition, Map<String, Object> result, float score) {

@@ -72,11 +72,12 @@ final class ModelRegistry {
         Path sourceDir =
                 surveyConfig.modelsSourceDir() == null ? null : config.resolvePath(surveyConfig.modelsSourceDir());
         ModelFiles files = new ModelFiles(modelsDir, sourceDir, config.baseDir());
+        String engine = surveyConfig.engineOrDefault();
 
         for (Map.Entry<String, ModelSpec> entry : surveyConfig.models().entrySet()) {
             String name = entry.getKey();
             try {
-                loaded.add(loadOne(survey, name, entry.getValue(), allowedFeatures, files));
+                loaded.add(loadOne(survey, name, entry.getValue(), allowedFeatures, files, engine));
             } catch (IllegalArgumentException e) {
                 fail(
                         failures,
@@ -117,7 +118,7 @@ final class ModelRegistry {
     }
 
     private static LoadedModel loadOne(
-            String survey, String name, ModelSpec spec, List<String> allowedFeatures, ModelFiles files)
+            String survey, String name, ModelSpec spec, List<String> allowedFeatures, ModelFiles files, String engine)
             throws java.io.IOException {
         ModelDefinition definition = ModelDefinition.fromSpec(name, spec, allowedFeatures);
         if (definition.format().equals("pb")) {
@@ -136,28 +137,60 @@ final class ModelRegistry {
         long startNs = System.nanoTime();
         Path file = files.locate(definition);
         LoadedModel imported = KerasModelImporter.importModel(definition, file);
-        LoadedModel model;
+        LoadedModel model = null;
+        if (engine.equals("onnxruntime")) {
+            model = onOnnxRuntime(survey, imported);
+        }
+        if (model == null) {
+            model = rebuiltForDl4j(survey, imported);
+        }
+        log.info(
+                "ML model {} version {} of {} loaded from {} in {} ms, run by {}",
+                name,
+                definition.version(),
+                survey,
+                file,
+                (System.nanoTime() - startNs) / 1_000_000,
+                model.engine());
+        return model;
+    }
+
+    /** Returns the model run by ONNX Runtime, or null, with a warning, when ONNX Runtime cannot run it. */
+    private static LoadedModel onOnnxRuntime(String survey, LoadedModel imported) {
+        String name = imported.definition().name();
         try {
-            model = imported.rebuiltForInference();
+            return imported.onOnnxRuntime();
+        } catch (UnsupportedOperationException | ai.onnxruntime.OrtException | IllegalStateException e) {
+            log.warn(
+                    "ML model {} of {} cannot run on ONNX Runtime, so DL4J runs it (more slowly): {}",
+                    name,
+                    survey,
+                    e.getMessage());
+        } catch (LinkageError e) {
+            log.warn(
+                    "ONNX Runtime's native library failed to load, so DL4J runs ML model {} of {} (more slowly): {}",
+                    name,
+                    survey,
+                    e.toString());
+        }
+        return null;
+    }
+
+    /** Returns the model rebuilt by {@link InferenceNetworks}, or as imported when the rebuild fails. */
+    private static LoadedModel rebuiltForDl4j(String survey, LoadedModel imported) {
+        try {
+            return imported.rebuiltForInference();
         } catch (RuntimeException e) {
             // DL4J reports unsupported layer settings with unchecked exceptions. The imported network still
             // gives the same scores, only more slowly.
             log.warn(
                     "ML model {} of {}: rebuilding its convolutions for faster inference failed, so it runs as"
                             + " imported: {}",
-                    name,
+                    imported.definition().name(),
                     survey,
                     e.toString());
-            model = imported;
+            return imported;
         }
-        log.info(
-                "ML model {} version {} of {} loaded from {} in {} ms",
-                name,
-                definition.version(),
-                survey,
-                file,
-                (System.nanoTime() - startNs) / 1_000_000);
-        return model;
     }
 
     private static void fail(Map<String, String> failures, String survey, String name, String reason) {

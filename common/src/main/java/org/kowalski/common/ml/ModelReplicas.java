@@ -9,7 +9,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A pool of copies of the loaded models, one set per thread that is scoring at the same moment, because DL4J
- * networks keep per-call state in their layers and must not run on two threads at once.
+ * networks keep per-call state in their layers and must not run on two threads at once. When every model is
+ * thread-safe (run by ONNX Runtime), all threads share the loaded set and nothing is copied.
  *
  * <p>The first set is the loaded models themselves. A new set is copied from them only when a thread requests
  * one while every existing set is in use, so the pool contains as many sets as the maximum number of threads
@@ -21,16 +22,22 @@ final class ModelReplicas {
 
     private final String survey;
     private final List<LoadedModel> originals;
+    private final boolean shared;
     private final Deque<List<LoadedModel>> idle = new ArrayDeque<>();
     private int created;
 
     ModelReplicas(String survey, List<LoadedModel> originals) {
         this.survey = survey;
         this.originals = List.copyOf(originals);
+        this.shared = originals.stream().allMatch(LoadedModel::isThreadSafe);
     }
 
     /** Returns a set of models that only the calling thread uses until it passes the set to {@link #release}. */
     List<LoadedModel> acquire() {
+        if (shared) {
+            // Every model may run on several threads at once, so all threads share the loaded set.
+            return originals;
+        }
         synchronized (this) {
             List<LoadedModel> set = idle.pollFirst();
             if (set != null) {
@@ -57,6 +64,9 @@ final class ModelReplicas {
 
     /** Returns a set obtained from {@link #acquire} to the pool. */
     synchronized void release(List<LoadedModel> set) {
+        if (shared) {
+            return;
+        }
         idle.addFirst(set);
         notifyAll();
     }

@@ -130,6 +130,26 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void unknownMlEngineRejected() {
+        assertThatThrownBy(() -> load("""
+                        kowalski:
+                          ml:
+                            ZTF:
+                              engine: tensorflow
+                        """, Map.of()))
+                .isInstanceOf(InvalidConfigurationException.class)
+                .hasMessageContaining("ml.ZTF.engine is 'tensorflow'")
+                .hasMessageContaining("[dl4j, onnxruntime]");
+    }
+
+    @Test
+    void defaultMlEngineIsOnnxRuntime() throws IOException {
+        KowalskiConfig config = load(null, Map.of());
+
+        assertThat(config.ml().get("ZTF").engineOrDefault()).isEqualTo("onnxruntime");
+    }
+
+    @Test
     void badCrossMatchUnitRejected() {
         assertThatThrownBy(() -> load("""
                         kowalski:

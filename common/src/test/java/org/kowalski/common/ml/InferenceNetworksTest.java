@@ -27,7 +27,10 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
-/** Checks that the networks rebuilt for inference score like the networks DL4J imports from the Keras files. */
+/**
+ * Checks that the networks rebuilt for inference, and the same networks on ONNX Runtime, score like the networks
+ * DL4J imports from the Keras files.
+ */
 class InferenceNetworksTest {
 
     private static Path modelsDir;
@@ -40,7 +43,8 @@ class InferenceNetworksTest {
         modelsDir = SharedData.require("models/ztf");
         Path alertsDir = SharedData.require("data/ztf_alerts");
         scorer = MlScorer.load(
-                TestConfigs.embedded(Map.of("ml", Map.of("ZTF", Map.of("models_source_dir", modelsDir.toString())))),
+                TestConfigs.embedded(Map.of(
+                        "ml", Map.of("ZTF", Map.of("models_source_dir", modelsDir.toString(), "engine", "dl4j")))),
                 "ZTF");
 
         // Ten alerts of both schema versions, some with NaN pixels in their cutouts.
@@ -85,6 +89,34 @@ class InferenceNetworksTest {
                         .isCloseTo(expected[row], within(1e-6f));
                 assertThat(mergedBatch[row])
                         .as("%s of alert %d, separable layers merged", definition.name(), row)
+                        .isCloseTo(expected[row], within(1e-6f));
+            }
+        }
+    }
+
+    @Test
+    void onnxModelsScoreLikeImported() throws Exception {
+        List<Integer> rows = IntStream.range(0, triplets.length).boxed().toList();
+
+        for (LoadedModel rebuilt : scorer.loadedModels()) {
+            ModelDefinition definition = rebuilt.definition();
+            LoadedModel imported = KerasModelImporter.importModel(definition, SampleModels.file(modelsDir, definition));
+            LoadedModel onnx = imported.onOnnxRuntime();
+            List<float[]> vectors = rows.stream()
+                    .map(row -> definition.usesFeatures() ? features.get(row).vector(definition.featureNames()) : null)
+                    .toList();
+
+            // One batch of ten, then each alert alone.
+            float[] expected = MlScorer.predict(imported, rows, vectors, triplets);
+            float[] batch = MlScorer.predict(onnx, rows, vectors, triplets);
+            for (int row : rows) {
+                float single =
+                        MlScorer.predict(onnx, List.of(row), List.of(vectorOrEmpty(vectors.get(row))), triplets)[0];
+                assertThat(batch[row])
+                        .as("%s of alert %d in a batch on ONNX Runtime", definition.name(), row)
+                        .isCloseTo(expected[row], within(1e-6f));
+                assertThat(single)
+                        .as("%s of alert %d alone on ONNX Runtime", definition.name(), row)
                         .isCloseTo(expected[row], within(1e-6f));
             }
         }

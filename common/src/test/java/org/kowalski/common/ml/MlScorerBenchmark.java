@@ -7,14 +7,15 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.deeplearning4j.nn.conf.WorkspaceMode;
+import org.kowalski.common.config.KowalskiConfig;
 import org.kowalski.common.testing.SharedData;
 import org.kowalski.common.testing.TestConfigs;
 
 /**
  * Measures the CPU time of ML scoring per alert on the 36 ZTF sample alerts: preprocessing alone, each
- * model alone (as DL4J imports it, as {@link InferenceNetworks} rebuilds it, and for the acai models rebuilt
- * with merged separable convolutions), and {@link MlScorer#score(List)} with all six models at several batch
- * sizes. Each figure is the median of {@code rounds} rounds over all alerts, after warm-up rounds.
+ * model alone (as DL4J imports it, as {@link InferenceNetworks} rebuilds it, for the acai models rebuilt with
+ * merged separable convolutions, and on ONNX Runtime), and {@link MlScorer#score(List)} with all six models
+ * on ONNX Runtime at several batch sizes and with DL4J at batch 8. Each figure is the median of {@code rounds} rounds over all alerts, after warm-up rounds.
  *
  * <p>CPU time is the whole process's (every JVM and OpenMP thread), so other load on the machine does not
  * count, but this process's garbage collection and JIT threads do. Run it with:
@@ -38,14 +39,8 @@ public final class MlScorerBenchmark {
         boolean quick = args.length > 1 && args[1].equals("quick");
         Path models = SharedData.require("models/ztf");
         Path alertsDir = SharedData.require("data/ztf_alerts");
-        MlScorer scorer = MlScorer.load(
-                TestConfigs.embedded(Map.of("ml", Map.of("ZTF", Map.of("models_source_dir", models.toString())))),
-                "ZTF");
+        MlScorer scorer = MlScorer.load(configWithEngine(models, "onnxruntime"), "ZTF");
         String workspaceMode = System.getProperty("kowalski.bench.workspaces");
-        if (workspaceMode != null) {
-            scorer.loadedModels()
-                    .forEach(model -> model.setInferenceWorkspaceMode(WorkspaceMode.valueOf(workspaceMode)));
-        }
         List<AlertInput> alerts = new ArrayList<>(ZtfAlertInputs.readFolder(alertsDir.resolve("20200202")));
         alerts.addAll(ZtfAlertInputs.readFolder(alertsDir.resolve("20231012")));
         System.out.printf(
@@ -79,6 +74,12 @@ public final class MlScorerBenchmark {
             LoadedModel imported =
                     KerasModelImporter.importModel(model.definition(), SampleModels.file(models, model.definition()));
             LoadedModel merged = imported.rebuiltForInference(InferenceNetworks.SeparableMode.MERGED);
+            LoadedModel rebuilt = imported.rebuiltForInference();
+            if (workspaceMode != null) {
+                for (LoadedModel network : List.of(imported, merged, rebuilt)) {
+                    network.setInferenceWorkspaceMode(WorkspaceMode.valueOf(workspaceMode));
+                }
+            }
             for (int batch : quick ? new int[] {1} : new int[] {1, 8}) {
                 report(
                         "model " + name + " as imported, batch " + batch,
@@ -96,14 +97,26 @@ public final class MlScorerBenchmark {
                         "model " + name + " rebuilt, batch " + batch,
                         alerts.size(),
                         rounds,
+                        () -> runModel(rebuilt, features, triplets, batch));
+                report(
+                        "model " + name + " on ONNX Runtime, batch " + batch,
+                        alerts.size(),
+                        rounds,
                         () -> runModel(model, features, triplets, batch));
             }
         }
 
         for (int batch : quick ? new int[] {1} : new int[] {1, 4, 8, 36}) {
             MlScorer batched = scorer.withMaxBatchSize(batch);
-            report("score(), all models, batch " + batch, alerts.size(), rounds, () -> batched.score(alerts));
+            report("score(), ONNX Runtime, batch " + batch, alerts.size(), rounds, () -> batched.score(alerts));
         }
+        MlScorer dl4j = MlScorer.load(configWithEngine(models, "dl4j"), "ZTF");
+        report("score(), DL4J, batch 8", alerts.size(), rounds, () -> dl4j.score(alerts));
+    }
+
+    private static KowalskiConfig configWithEngine(Path models, String engine) {
+        return TestConfigs.embedded(
+                Map.of("ml", Map.of("ZTF", Map.of("models_source_dir", models.toString(), "engine", engine))));
     }
 
     private static void runModel(LoadedModel model, List<AlertFeatures> features, float[][] triplets, int batch) {

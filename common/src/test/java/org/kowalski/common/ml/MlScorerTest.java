@@ -28,7 +28,12 @@ class MlScorerTest {
     private static final List<String> MODELS = List.of("braai", "acai_h", "acai_v", "acai_o", "acai_n", "acai_b");
     private static final double TOLERANCE = 1e-5;
 
+    /** Scores with the default engine, ONNX Runtime. */
     private static MlScorer scorer;
+
+    /** Scores with DL4J ({@code engine: dl4j}). */
+    private static MlScorer dl4jScorer;
+
     private static Path alertsDir;
 
     @BeforeAll
@@ -38,6 +43,20 @@ class MlScorerTest {
         scorer = MlScorer.load(
                 TestConfigs.embedded(Map.of("ml", Map.of("ZTF", Map.of("models_source_dir", models.toString())))),
                 "ZTF");
+        dl4jScorer = MlScorer.load(
+                TestConfigs.embedded(
+                        Map.of("ml", Map.of("ZTF", Map.of("models_source_dir", models.toString(), "engine", "dl4j")))),
+                "ZTF");
+    }
+
+    @Test
+    void defaultEngineIsOnnxRuntime() {
+        for (LoadedModel model : scorer.loadedModels()) {
+            assertThat(model.engine()).as(model.definition().name()).isEqualTo("onnxruntime");
+        }
+        for (LoadedModel model : dl4jScorer.loadedModels()) {
+            assertThat(model.engine()).as(model.definition().name()).isEqualTo("dl4j");
+        }
     }
 
     @Test
@@ -48,6 +67,15 @@ class MlScorerTest {
 
     @Test
     void scoresMatchReference() throws Exception {
+        assertScoresMatchReference(scorer);
+    }
+
+    @Test
+    void dl4jScoresMatchReference() throws Exception {
+        assertScoresMatchReference(dl4jScorer);
+    }
+
+    private static void assertScoresMatchReference(MlScorer scorer) throws Exception {
         JsonNode reference = new ObjectMapper()
                 .readTree(SharedData.require("data/ml_reference_sample.json").toFile());
 
@@ -125,14 +153,14 @@ class MlScorerTest {
 
     @Test
     void busyModelSetIsNotShared() {
-        ModelReplicas replicas = new ModelReplicas("ZTF", scorer.loadedModels());
+        ModelReplicas replicas = new ModelReplicas("ZTF", dl4jScorer.loadedModels());
 
         List<LoadedModel> first = replicas.acquire();
         List<LoadedModel> second = replicas.acquire();
         replicas.release(first);
         List<LoadedModel> third = replicas.acquire();
 
-        assertThat(first).isEqualTo(scorer.loadedModels());
+        assertThat(first).isEqualTo(dl4jScorer.loadedModels());
         assertThat(second).hasSameSizeAs(first);
         for (int i = 0; i < first.size(); i++) {
             assertThat(second.get(i).layers()[0])
@@ -141,6 +169,20 @@ class MlScorerTest {
         }
         assertThat(third).as("released set reused").isSameAs(first);
         assertThat(replicas.size()).isEqualTo(2);
+    }
+
+    @Test
+    void threadSafeModelSetIsShared() {
+        ModelReplicas replicas = new ModelReplicas("ZTF", scorer.loadedModels());
+
+        List<LoadedModel> first = replicas.acquire();
+        List<LoadedModel> second = replicas.acquire();
+
+        assertThat(first).isSameAs(scorer.loadedModels());
+        assertThat(second).isSameAs(first);
+        replicas.release(second);
+        replicas.release(first);
+        assertThat(replicas.size()).as("model sets copied").isZero();
     }
 
     @Test
