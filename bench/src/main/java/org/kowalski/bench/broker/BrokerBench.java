@@ -69,6 +69,9 @@ public final class BrokerBench {
 
     private static final DateTimeFormatter NIGHT = DateTimeFormatter.BASIC_ISO_DATE;
 
+    /** The survey of the benchmarked broker, as its configuration and consumer group name it. */
+    private static final String SURVEY = "ZTF";
+
     private final BenchEnvironment environment;
     private final ScenarioSettings settings;
 
@@ -131,6 +134,9 @@ public final class BrokerBench {
             throws InterruptedException {
         String group = "bench" + environment.nextRunNumber() + "_group";
         KowalskiConfig config = configure(scenario, threads, backlog.topicPrefix(), group);
+        // The broker appends the survey to kafka.group, so the group to rewind is the consumer's own one.
+        String consumerGroup = AlertConsumer.Settings.from(config, SURVEY, environment.bootstrapServers())
+                .groupId();
         DeliveryRecorder recorder = new DeliveryRecorder(replayer);
         recorder.publishedBefore(backlog.publishedAtMs());
         BenchBrokerApplication.recorder = recorder;
@@ -156,7 +162,7 @@ public final class BrokerBench {
                 if (i > 0) {
                     consumer.stop();
                     clearAlerts(config);
-                    rewind(group, backlog.topic());
+                    rewind(consumerGroup, backlog.topic(), results.get(i - 1));
                     recorder = new DeliveryRecorder(replayer);
                     recorder.publishedBefore(backlog.publishedAtMs());
                     BenchBrokerApplication.recorder = recorder;
@@ -253,14 +259,25 @@ public final class BrokerBench {
         }
     }
 
-    /** Sets the consumer group's offsets back to the start of every partition of the topic. */
-    private void rewind(String group, String topic) throws InterruptedException {
+    /**
+     * Sets the consumer group's offsets back to the start of every partition of the topic.
+     *
+     * @param previous the repetition before. When it stored alerts, the group must have committed offsets
+     *     on the topic. A group without them is not the broker's, and rewinding it would leave the next
+     *     repetition nothing to consume.
+     */
+    private void rewind(String group, String topic, BrokerRunResult previous) throws InterruptedException {
         Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
         for (int partition = 0; partition < PARTITIONS; partition++) {
             offsets.put(new TopicPartition(topic, partition), new OffsetAndMetadata(0));
         }
         try (AdminClient admin = AdminClient.create(
                 Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, environment.bootstrapServers()))) {
+            if (previous.stored() > 0 && committedOffsets(admin, group, topic) == 0) {
+                throw new IllegalStateException("Consumer group " + group + " has no committed offset on " + topic
+                        + " although the broker stored " + previous.stored() + " alerts of it, so the broker"
+                        + " consumes as another group; rewind the group that AlertConsumer.Settings names");
+            }
             // The stopped consumers leave the group asynchronously; the reset fails while members remain.
             for (int attempt = 1; ; attempt++) {
                 try {
@@ -274,6 +291,21 @@ public final class BrokerBench {
                     Thread.sleep(1000);
                 }
             }
+        }
+    }
+
+    /** Returns how many partitions of the topic have an offset committed by the consumer group. */
+    private static int committedOffsets(AdminClient admin, String group, String topic) throws InterruptedException {
+        try {
+            Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
+                    .partitionsToOffsetAndMetadata()
+                    .get(30, TimeUnit.SECONDS);
+            return (int) committed.entrySet().stream()
+                    .filter(entry -> entry.getKey().topic().equals(topic) && entry.getValue() != null)
+                    .count();
+        } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException(
+                    "Reading the committed offsets of consumer group " + group + " failed: " + e, e);
         }
     }
 
