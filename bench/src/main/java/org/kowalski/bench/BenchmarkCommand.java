@@ -17,7 +17,7 @@ public final class BenchmarkCommand implements Callable<Integer> {
 
     @Option(
             names = "--budget-s",
-            defaultValue = "1440",
+            defaultValue = "1560",
             description = "Time budget of the whole benchmark in seconds; the broker runs' time limits share"
                     + " out what the other parts leave (default: ${DEFAULT-VALUE}, so that make bench with its"
                     + " build ends within 30 minutes).")
@@ -60,19 +60,24 @@ public final class BenchmarkCommand implements Callable<Integer> {
 
     @Option(
             names = "--max-poll-records",
-            defaultValue = "10",
+            defaultValue = "100",
             description = "Largest batch of the broker (brokers.ZTF.max_poll_records) in runs (b) to (d) and the"
-                    + " burst. Run (a) keeps the configured batch. A smaller batch here lets a run that reaches its"
-                    + " time limit count its alerts in smaller steps, because cross-matches and ML scores make each"
-                    + " batch far longer (default: ${DEFAULT-VALUE}).")
+                    + " burst. Run (a) and the thread sweep keep the configured batch (default: ${DEFAULT-VALUE}).")
     int maxPollRecords;
 
     @Option(
             names = "--run-timeout-s",
-            defaultValue = "150",
+            defaultValue = "300",
             description = "Maximum time limit of one broker run in seconds; the budget may set a shorter one."
                     + " A run that reaches it reports the alerts done so far (default: ${DEFAULT-VALUE}).")
     int runTimeoutSeconds;
+
+    @Option(
+            names = "--sweep-seconds",
+            defaultValue = "15",
+            description = "Time limit in seconds of each run of the thread sweep at the thread counts other than"
+                    + " --broker-threads, which run (a) measures on the whole backlog (default: ${DEFAULT-VALUE}).")
+    int sweepSeconds;
 
     @Option(
             names = "--ceiling-alerts",

@@ -196,6 +196,8 @@ final class BenchmarkSuite {
 
         BrokerBench.Backlog backlog = broker.publishBacklog(replayer, Duration.ofSeconds(options.budgetSeconds / 10));
         results.backlogPublishMs = backlog.publishMs();
+        results.brokerThreads = options.brokerThreads;
+        results.sweepSeconds = options.sweepSeconds;
         results.backlogAlerts = backlog.count();
         // Runs with the cross-match get more of the budget: a batch of theirs takes far longer.
         int[] weightLeft = {0};
@@ -217,6 +219,10 @@ final class BenchmarkSuite {
             List<BrokerRunResult> runs = broker.run(scenario, threads, replayer, backlog, repetitions, () -> {
                 Duration limit = repetitionLimit(weight(scenario), weightLeft[0], startsLeft);
                 weightLeft[0] -= weight(scenario);
+                if (sweepOnly && limit.toSeconds() > options.sweepSeconds) {
+                    // The other thread counts measure a rate, not a drain, so a short window is enough.
+                    return Duration.ofSeconds(options.sweepSeconds);
+                }
                 return limit;
             });
             weightLeft[0] -= weight(scenario) * (repetitions - runs.size());
@@ -243,9 +249,16 @@ final class BenchmarkSuite {
         return secondsLeft() - burstReserve >= needed;
     }
 
-    /** Returns the share of the broker budget of one repetition of a scenario, relative to run (a). */
+    /**
+     * Returns the share of the broker budget of one repetition of a scenario, relative to the other
+     * repetitions: about its expected drain time of the backlog.
+     */
     private static int weight(BrokerScenario scenario) {
-        return scenario.crossMatches() ? 3 : 1;
+        return switch (scenario) {
+            case STORE, XMATCH -> 2;
+            case ML -> 3;
+            case FILTERS -> 4;
+        };
     }
 
     /**
@@ -334,7 +347,7 @@ final class BenchmarkSuite {
         return String.format(
                 java.util.Locale.ROOT,
                 "--budget-s=%d --alerts=%d --repeat-share=%s --runs=%d --threads=%s --broker-threads=%d --max-poll-records=%d --run-timeout-s=%d"
-                        + " --ceiling-alerts=%d --catalog-sources=%d --burst-alerts=%d --api-seconds=%d --api-clients=%d"
+                        + " --sweep-seconds=%d --ceiling-alerts=%d --catalog-sources=%d --burst-alerts=%d --api-seconds=%d --api-clients=%d"
                         + " --ingest-rows=%d",
                 options.budgetSeconds,
                 options.alerts,
@@ -347,6 +360,7 @@ final class BenchmarkSuite {
                 options.brokerThreads,
                 options.maxPollRecords,
                 options.runTimeoutSeconds,
+                options.sweepSeconds,
                 options.ceilingAlerts,
                 options.catalogSources,
                 options.burstAlerts,

@@ -60,6 +60,12 @@ public final class BenchResults {
     /** Whether the budget left only one run for the sweep's extra thread counts. */
     public boolean sweepShortened;
 
+    /** Consumer threads of runs (a) to (d), whose run (a) gives the sweep's figures at that count. */
+    public int brokerThreads;
+
+    /** Time limit of each sweep run at the other thread counts. */
+    public int sweepSeconds;
+
     /** Runs of scenario (a) by consumer thread count. */
     public final Map<Integer, List<BrokerRunResult>> sweep = new TreeMap<>();
 

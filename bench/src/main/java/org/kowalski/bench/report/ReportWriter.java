@@ -281,8 +281,7 @@ public final class ReportWriter {
                 Locale.ROOT,
                 "Run (a) and the thread sweep take batches of up to %d alerts, the configured"
                         + " `brokers.ZTF.max_poll_records`. Runs (b) to (d) and the burst take batches of up to %d"
-                        + " (`--max-poll-records`), because their batches take far longer per alert: a run that"
-                        + " reaches its time limit then counts its alerts done in smaller steps.\n\n",
+                        + " (`--max-poll-records`).\n\n",
                 results.configuredBatch,
                 results.crossMatchBatch));
         out.append("Latency runs from an alert's Kafka record timestamp to the moment it and its object's history")
@@ -484,7 +483,12 @@ public final class ReportWriter {
                 .append(plotFileName)
                 .append(")\n\n");
         out.append("Run (a), decode and store, with each number of consumer threads on the backlog topic of 4")
-                .append(" partitions.");
+                .append(" partitions. The figures at ")
+                .append(results.brokerThreads)
+                .append(" threads are those of run (a), which drains the whole backlog. At the other thread counts")
+                .append(" each run stops after ")
+                .append(results.sweepSeconds)
+                .append(" s (`--sweep-seconds`), and its rate covers the alerts done by then.");
         if (results.sweepShortened) {
             out.append(" The time budget left one run for some thread counts, whose figures are that run alone.");
         }
