@@ -61,6 +61,12 @@ public final class EmbeddedMongoServer implements AutoCloseable {
             backend = new EmbeddedStoreBackend(new MVStore.Builder()
                     .fileName(dataFile.toString())
                     .autoCompactFillRate(0)
+                    .backgroundExceptionHandler((thread, e) -> log.error(
+                            "The embedded store file {} failed in its background writer ({}); the store closes and"
+                                    + " later requests fail until the server restarts",
+                            dataFile,
+                            thread.getName(),
+                            e))
                     .open());
         }
         MongoServer server = new MongoServer(backend);
