@@ -1,5 +1,6 @@
 package org.kowalski.bench;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,6 +23,7 @@ import org.kowalski.bench.report.ThroughputPlot;
 import org.kowalski.common.config.KowalskiConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.util.FileSystemUtils;
 
 /** Runs the parts of the benchmark that the command selects, in order, and writes the report. */
 final class BenchmarkSuite {
@@ -106,6 +108,13 @@ final class BenchmarkSuite {
             }
             if (options.includes("burst")) {
                 runBurst(broker, settings, templates, results);
+            }
+        } finally {
+            // The store file, Kafka's logs and the scaled catalogs take several GB by the end of a full run.
+            try {
+                FileSystemUtils.deleteRecursively(workDir);
+            } catch (IOException e) {
+                log.warn("Failed to delete the benchmark's work folder {}: delete it by hand", workDir, e);
             }
         }
 
@@ -199,7 +208,7 @@ final class BenchmarkSuite {
         results.brokerThreads = options.brokerThreads;
         results.sweepSeconds = options.sweepSeconds;
         results.backlogAlerts = backlog.count();
-        // Runs with the cross-match get more of the budget: a batch of theirs takes far longer.
+        // Each repetition gets a share of the budget in proportion to its scenario's weight.
         int[] weightLeft = {0};
         for (BrokerScenario scenario : scenarios) {
             weightLeft[0] += weight(scenario) * options.runs;
