@@ -56,9 +56,9 @@ final class OnnxNetwork implements AutoCloseable {
 
     /**
      * Runs {@code call} on a new thread with a stack of {@link #LOADER_STACK_BYTES}. On a thread with the default
-     * stack, loading ONNX Runtime 1.29's native library crashed the JVM with a segmentation fault (exit code 139,
-     * no error report) when the class path was long, as in a broker started from Maven's class path. With an
-     * 8 MB stack it loaded, and sessions then run on any thread.
+     * stack, loading ONNX Runtime 1.29's native library crashed the JVM with a segmentation fault (exit code 139).
+     * That happened when the class path was long, as in a broker started from Maven's class path. With an 8 MB
+     * stack it loaded, and sessions then run on any thread.
      */
     private static <T> T onLargeStack(OrtCall<T> call) throws OrtException {
         Object[] result = new Object[1];
