@@ -33,7 +33,10 @@ import org.kowalski.common.infra.IndexedClauses.IndexedClause;
  *   <li>Isolation. The H2 store hands out the very document objects it caches, and some aggregation
  *       stages ({@code $addFields} on an embedded document, {@code $mergeObjects}) change their input in
  *       place, so a user filter could alter stored alerts. Every document an aggregation reads, from its
- *       collection or through {@code $lookup} and {@code $graphLookup}, is a deep copy here.
+ *       collection or through {@code $lookup} and {@code $graphLookup}, is a deep copy here. Updates
+ *       rewrite the top level of the cached document they change, which H2's background writer may be
+ *       serializing at the time, so they change a top-level copy here, and no cached document is ever
+ *       changed after it was stored.
  *   <li>Index use. mongo-java-server streams the whole collection into an aggregation and only then
  *       applies the first {@code $match}, so a filter that selects one alert by {@code candid} scanned
  *       every alert. When the first {@code $match} has a clause that a unique index can serve (such as
@@ -88,6 +91,15 @@ final class EmbeddedStoreBackend extends H2Backend {
             "serverstatus",
             "dbstats",
             "collstats");
+
+    /**
+     * Set while an update or find-and-modify on this thread selects the documents it changes. The H2
+     * backend rewrites the top level of a selected document in place before it stores it again. That
+     * document is the object the store caches, which H2's background writer may be serializing at that
+     * moment, so such queries get top-level copies. The new values are built apart from the stored
+     * document, so a top-level copy is enough.
+     */
+    private static final ThreadLocal<Boolean> SELECTING_FOR_UPDATE = new ThreadLocal<>();
 
     private final LookupPrefixCache prefixCache = new LookupPrefixCache();
 
@@ -273,6 +285,17 @@ final class EmbeddedStoreBackend extends H2Backend {
         @Override
         protected QueryResult queryDocuments(
                 Document query, Document orderBy, int numberToSkip, int limit, int batchSize, Document fieldSelector) {
+            QueryResult result = selectDocuments(query, orderBy, numberToSkip, limit, batchSize, fieldSelector);
+            if (SELECTING_FOR_UPDATE.get() == null) {
+                return result;
+            }
+            List<Document> copies = new ArrayList<>();
+            result.forEach(document -> copies.add(document.clone()));
+            return new QueryResult(copies, result.getCursorId());
+        }
+
+        private QueryResult selectDocuments(
+                Document query, Document orderBy, int numberToSkip, int limit, int batchSize, Document fieldSelector) {
             synchronized (this) {
                 List<Index<Object>> indexes = getIndexes();
                 IndexedClause served =
@@ -289,8 +312,9 @@ final class EmbeddedStoreBackend extends H2Backend {
         }
 
         /**
-         * Applies an update as the H2 backend does, with a {@code $addToSet} of many values on one document
-         * by {@code _id} rewritten by {@link AddToSetRewriter} to the same result at a lower cost.
+         * Applies an update as the H2 backend does, on top-level copies of the stored documents, with a
+         * {@code $addToSet} of many values on one document by {@code _id} rewritten by {@link
+         * AddToSetRewriter} to the same result at a lower cost.
          */
         @Override
         public synchronized Document updateDocuments(
@@ -309,7 +333,23 @@ final class EmbeddedStoreBackend extends H2Backend {
                 }
                 update = AddToSetRewriter.rewrite(updateQuery, current);
             }
-            return super.updateDocuments(selector, update, arrayFilters, isMulti, isUpsert, oplog);
+            SELECTING_FOR_UPDATE.set(Boolean.TRUE);
+            try {
+                return super.updateDocuments(selector, update, arrayFilters, isMulti, isUpsert, oplog);
+            } finally {
+                SELECTING_FOR_UPDATE.remove();
+            }
+        }
+
+        /** Applies the find-and-modify as the H2 backend does, on top-level copies of the stored documents. */
+        @Override
+        public synchronized Document findAndModify(Document query) {
+            SELECTING_FOR_UPDATE.set(Boolean.TRUE);
+            try {
+                return super.findAndModify(query);
+            } finally {
+                SELECTING_FOR_UPDATE.remove();
+            }
         }
 
         /** Returns whether the selector names only {@code _id}, so an upsert starts from {@code _id} alone. */
