@@ -55,6 +55,8 @@ import org.kowalski.common.infra.IndexedClauses.IndexedClause;
  *   <li>Adding to a set. A {@code $addToSet} with {@code $each} on a document selected by {@code _id}
  *       becomes a {@code $push} of the values the array lacks, found by hash instead of by comparing
  *       each value with every element ({@link AddToSetRewriter}).
+ *   <li>Storage. New collections keep their documents as BSON ({@link BsonDocumentType}) instead of
+ *       with Java serialization. Collections of an older store file keep their encoding.
  * </ul>
  */
 final class EmbeddedStoreBackend extends H2Backend {
@@ -63,6 +65,12 @@ final class EmbeddedStoreBackend extends H2Backend {
     private static final String DATA_MAP_PREFIX = "databases.";
 
     private static final String META_MAP_PREFIX = "meta.";
+
+    /** Key of a collection's meta map that names how its documents are encoded in the store file. */
+    private static final String VALUE_ENCODING_KEY = "kowalski.valueEncoding";
+
+    /** The value of {@link #VALUE_ENCODING_KEY} for documents stored by {@link BsonDocumentType}. */
+    private static final String BSON_ENCODING = "bson";
 
     /** The index-served clause of the first {@code $match} of the aggregation running on this thread. */
     private static final ThreadLocal<Prefilter> PREFILTER = new ThreadLocal<>();
@@ -170,8 +178,18 @@ final class EmbeddedStoreBackend extends H2Backend {
         protected MongoCollection<Object> openOrCreateCollection(String collectionName, CollectionOptions options) {
             MVStore mvStore = getMvStore();
             String fullName = getFullCollectionNamespace(collectionName);
-            MVMap<Object, Document> dataMap = mvStore.openMap(DATA_MAP_PREFIX + fullName);
+            String dataMapName = DATA_MAP_PREFIX + fullName;
+            boolean existing = mvStore.hasMap(dataMapName);
             MVMap<String, Object> metaMap = mvStore.openMap(META_MAP_PREFIX + fullName);
+            MVMap<Object, Document> dataMap;
+            if (!existing || BSON_ENCODING.equals(metaMap.get(VALUE_ENCODING_KEY))) {
+                // New collections store BSON. A collection of an older store file keeps H2's Java serialization.
+                dataMap = mvStore.openMap(
+                        dataMapName, new MVMap.Builder<Object, Document>().valueType(BsonDocumentType.INSTANCE));
+                metaMap.put(VALUE_ENCODING_KEY, BSON_ENCODING);
+            } else {
+                dataMap = mvStore.openMap(dataMapName);
+            }
             return new Collection(this, collectionName, options, dataMap, metaMap, cursorRegistry);
         }
 
