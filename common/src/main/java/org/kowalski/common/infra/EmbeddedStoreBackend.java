@@ -50,8 +50,9 @@ import org.kowalski.common.infra.IndexedClauses.IndexedClause;
  *       the same way as MongoDB: {@code $set} and {@code $replaceWith} as their aliases, dotted field
  *       names in {@code $addFields} as nested fields.
  *   <li>Shared joins. Aggregations whose first {@code $match} an index serves and that join another
- *       collection with {@code $lookup} share the output of their leading stages while no write
- *       happens in between ({@link LookupPrefixCache}), as the user filters of one batch of alerts do.
+ *       collection with {@code $lookup} share the output of their leading stages ({@link LookupPrefixCache}),
+ *       as the user filters of one batch of alerts do. Each collection reports the documents it inserts,
+ *       updates and deletes, and a write drops only the outputs that read one of them.
  *   <li>Adding to a set. A {@code $addToSet} with {@code $each} on a document selected by {@code _id}
  *       becomes a {@code $push} of the values the array lacks, found by hash instead of by comparing
  *       each value with every element ({@link AddToSetRewriter}).
@@ -77,6 +78,15 @@ final class EmbeddedStoreBackend extends H2Backend {
 
     /** The kept output of leading stages that the aggregation running on this thread reads instead. */
     private static final ThreadLocal<Source> SOURCE = new ThreadLocal<>();
+
+    /** The reads of the leading stages being computed on this thread for {@link LookupPrefixCache}. */
+    private static final ThreadLocal<LookupPrefixCache.Footprint> FOOTPRINT = new ThreadLocal<>();
+
+    /**
+     * Commands, in lower case, that change stored data only by inserting, updating and deleting documents.
+     * An insert into a missing collection also creates it, which {@link Database} reports.
+     */
+    private static final Set<String> DOCUMENT_WRITE_COMMANDS = Set.of("insert", "update", "delete", "findandmodify");
 
     /** Commands, in lower case, that never change stored documents. Every other command may change them. */
     private static final Set<String> READ_COMMANDS = Set.of(
@@ -109,7 +119,11 @@ final class EmbeddedStoreBackend extends H2Backend {
      */
     private static final ThreadLocal<Boolean> SELECTING_FOR_UPDATE = new ThreadLocal<>();
 
-    private final LookupPrefixCache prefixCache = new LookupPrefixCache();
+    /**
+     * The kept outputs, created on first use by {@link #prefixCache()}, because the parent's constructor
+     * already opens the stored databases and collections, before a field initializer of this class runs.
+     */
+    private volatile LookupPrefixCache prefixCache;
 
     EmbeddedStoreBackend(MVStore store) {
         super(store);
@@ -121,30 +135,50 @@ final class EmbeddedStoreBackend extends H2Backend {
     }
 
     /**
-     * Runs the command, and marks the kept aggregation outputs as outdated before and after it when it
-     * may write, so that an output computed while a write ran is never used.
+     * Runs the command. A command that may write in other ways than inserting, updating and deleting
+     * documents drops the kept aggregation outputs before and after it, so that an output computed while
+     * it ran is never used. The collections report each document that they insert, update or delete.
      */
     @Override
     public Document handleCommand(Channel channel, String databaseName, String command, Document query) {
-        if (!mayWrite(command, query)) {
+        if (!mayWriteBesidesDocuments(command, query)) {
             return super.handleCommand(channel, databaseName, command, query);
         }
-        prefixCache.recordWrite();
+        prefixCache().recordWrite();
         try {
             return super.handleCommand(channel, databaseName, command, query);
         } finally {
-            prefixCache.recordWrite();
+            prefixCache().recordWrite();
         }
+    }
+
+    private LookupPrefixCache prefixCache() {
+        LookupPrefixCache cache = prefixCache;
+        if (cache == null) {
+            synchronized (this) {
+                cache = prefixCache;
+                if (cache == null) {
+                    cache = new LookupPrefixCache();
+                    prefixCache = cache;
+                }
+            }
+        }
+        return cache;
+    }
+
+    /** Returns how many times the leading stages shared by aggregations have been computed since the start. */
+    long keptPrefixComputations() {
+        return prefixCache().computations();
     }
 
     /** Returns how many aggregations have run on a kept output of their leading stages since the start. */
     long keptPrefixHits() {
-        return prefixCache.hits();
+        return prefixCache().hits();
     }
 
-    private static boolean mayWrite(String command, Document query) {
+    private static boolean mayWriteBesidesDocuments(String command, Document query) {
         String name = command.toLowerCase(Locale.ROOT);
-        if (READ_COMMANDS.contains(name)) {
+        if (READ_COMMANDS.contains(name) || DOCUMENT_WRITE_COMMANDS.contains(name)) {
             return false;
         }
         if (!name.equals("aggregate") || !(query.get("pipeline") instanceof List<?> pipeline)) {
@@ -190,7 +224,9 @@ final class EmbeddedStoreBackend extends H2Backend {
             } else {
                 dataMap = mvStore.openMap(dataMapName);
             }
-            return new Collection(this, collectionName, options, dataMap, metaMap, cursorRegistry);
+            // A $lookup of a collection that did not exist read nothing, so its kept output is outdated now.
+            prefixCache().recordWrite();
+            return new Collection(this, collectionName, options, dataMap, metaMap, cursorRegistry, prefixCache());
         }
 
         @Override
@@ -241,24 +277,31 @@ final class EmbeddedStoreBackend extends H2Backend {
             @SuppressWarnings("unchecked")
             List<Object> pipeline = (List<Object>) query.get("pipeline");
             LookupPrefixCache.Key key =
-                    new LookupPrefixCache.Key(collectionName, List.copyOf(pipeline.subList(0, prefixLength)));
-            List<Document> source = prefixCache.copiesOf(key);
-            if (source == null) {
-                long version = prefixCache.currentVersion();
-                List<Document> output;
-                PREFILTER.set(new Prefilter(collectionName, clause));
-                try {
-                    output = Aggregation.fromPipeline(key.stages(), resolver, this, collection, oplog)
-                            .computeResult();
-                } catch (RuntimeException e) {
-                    return null;
-                } finally {
-                    PREFILTER.remove();
-                }
-                source = prefixCache.put(key, version, output) ? LookupPrefixCache.deepCopies(output) : output;
+                    new LookupPrefixCache.Key(collection.getFullName(), List.copyOf(pipeline.subList(0, prefixLength)));
+            List<Object> remainingStages = new ArrayList<>(pipeline.subList(prefixLength, pipeline.size()));
+            LookupPrefixCache.Output output;
+            try {
+                output = prefixCache().outputOf(key, footprint -> {
+                    PREFILTER.set(new Prefilter(collectionName, clause));
+                    FOOTPRINT.set(footprint);
+                    try {
+                        return Aggregation.fromPipeline(key.stages(), resolver, this, collection, oplog)
+                                .computeResult();
+                    } finally {
+                        PREFILTER.remove();
+                        FOOTPRINT.remove();
+                    }
+                });
+            } catch (RuntimeException e) {
+                return null;
             }
+            List<Document> prefixDocuments = output.documents();
+            List<Document> source =
+                    !output.shared() || ReadOnlyStages.leaveInputUnchanged(remainingStages, prefixDocuments)
+                            ? new ArrayList<>(prefixDocuments)
+                            : LookupPrefixCache.deepCopies(prefixDocuments);
             Document remaining = query.clone();
-            remaining.put("pipeline", new ArrayList<>(pipeline.subList(prefixLength, pipeline.size())));
+            remaining.put("pipeline", remainingStages);
             SOURCE.set(new Source(collectionName, source));
             try {
                 return super.handleCommand(channel, command, remaining, resolver, oplog);
@@ -272,14 +315,38 @@ final class EmbeddedStoreBackend extends H2Backend {
 
     private static final class Collection extends SkyIndexedH2Collection {
 
+        private final LookupPrefixCache prefixCache;
+
         Collection(
                 MongoDatabase database,
                 String collectionName,
                 CollectionOptions options,
                 MVMap<Object, Document> dataMap,
                 MVMap<String, Object> metaMap,
-                CursorRegistry cursorRegistry) {
+                CursorRegistry cursorRegistry,
+                LookupPrefixCache prefixCache) {
             super(database, collectionName, options, dataMap, metaMap, cursorRegistry);
+            this.prefixCache = prefixCache;
+        }
+
+        @Override
+        protected Object addDocumentInternal(Document document) {
+            Object key = super.addDocumentInternal(document);
+            prefixCache.recordChange(getFullName(), null, document);
+            return key;
+        }
+
+        @Override
+        protected void handleUpdate(Object position, Document oldDocument, Document newDocument) {
+            super.handleUpdate(position, oldDocument, newDocument);
+            prefixCache.recordChange(getFullName(), oldDocument, newDocument);
+        }
+
+        @Override
+        protected void removeDocument(Object position) {
+            Document removed = getDocument(position);
+            super.removeDocument(position);
+            prefixCache.recordChange(getFullName(), removed, null);
         }
 
         /**
@@ -383,15 +450,26 @@ final class EmbeddedStoreBackend extends H2Backend {
                 return source.documents().stream();
             }
             Prefilter prefilter = PREFILTER.get();
+            LookupPrefixCache.Footprint footprint = FOOTPRINT.get();
             if (prefilter != null && prefilter.collectionName().equals(getCollectionName())) {
                 PREFILTER.remove();
+                if (footprint != null) {
+                    footprint.recordQuery(getFullName(), prefilter.clause());
+                }
                 return super.handleQueryAsStream(prefilter.clause()).map(Document::cloneDeeply);
+            }
+            if (footprint != null) {
+                footprint.recordScan(getFullName());
             }
             return super.queryAllAsStream().map(Document::cloneDeeply);
         }
 
         @Override
         public Stream<Document> handleQueryAsStream(Document query) {
+            LookupPrefixCache.Footprint footprint = FOOTPRINT.get();
+            if (footprint != null) {
+                footprint.recordQuery(getFullName(), query);
+            }
             return super.handleQueryAsStream(query).map(Document::cloneDeeply);
         }
     }

@@ -23,13 +23,14 @@ import org.junit.jupiter.api.Test;
 /**
  * Aggregations that share their leading {@code $match}, {@code $lookup} and {@code $project}, as the user
  * filters of one batch do, give the results of a plain mongo-java-server H2 store, also when a later stage
- * changes its input in place and when a write comes between two aggregations.
+ * changes its input in place and when a write comes between two aggregations. Writes of documents that
+ * the leading stages did not read leave their kept output in use.
  */
 class LookupPrefixCacheTest {
 
     /** The shape of the filters' upstream stages: batch candids, aux join, history filtered in $project. */
     private static final String UPSTREAM =
-            "{$match: {candid: {$in: [11, 12, 13]}, 'candidate.programid': {$in: [1, 2]}}},"
+            "{$match: {candid: {$in: [11, 12, 13, 14]}, 'candidate.programid': {$in: [1, 2]}}},"
                     + " {$project: {cutoutScience: 0}},"
                     + " {$lookup: {from: 'aux', localField: 'objectId', foreignField: '_id', as: 'aux'}},"
                     + " {$project: {objectId: 1, candid: 1, candidate: 1,"
@@ -157,6 +158,78 @@ class LookupPrefixCacheTest {
         assertThat(after).isEqualTo(aggregate(plain, ""));
         assertThat(after.get(0).get("candidate", Document.class)).containsEntry("magpsf", 15.0);
         assertThat(after.get(1).getList("prv_candidates", Document.class)).hasSize(2);
+    }
+
+    @Test
+    void unrelatedWritesKeepOutput() {
+        for (MongoDatabase database : List.of(embedded, plain)) {
+            database.getCollection("other").insertOne(new Document("candid", 12));
+        }
+        assertSameResults("");
+        long computationsBefore = embeddedBackend.keptPrefixComputations();
+
+        for (MongoDatabase database : List.of(embedded, plain)) {
+            database.getCollection("alerts")
+                    .insertOne(Document.parse(
+                            "{_id: 4, candid: 15, objectId: 'ZTF20c', candidate: {jd: 5.5, programid: 1}}"));
+            database.getCollection("aux").insertOne(Document.parse("{_id: 'ZTF20c', prv_candidates: []}"));
+            database.getCollection("aux")
+                    .updateOne(Filters.eq("_id", "ZTF20c"), Updates.set("cross_matches", new Document()));
+            database.getCollection("alerts").updateOne(Filters.eq("candid", 15), Updates.set("candidate.magpsf", 1.0));
+            database.getCollection("other").insertOne(new Document("candid", 11));
+        }
+        assertSameResults("{$match: {'candidate.drb': {$gt: 0.5}}}");
+        assertSameResults("");
+
+        assertThat(embeddedBackend.keptPrefixComputations()).isEqualTo(computationsBefore);
+    }
+
+    @Test
+    void relatedInsertAndDeleteAreSeen() {
+        assertSameResults("");
+        long computationsBefore = embeddedBackend.keptPrefixComputations();
+
+        for (MongoDatabase database : List.of(embedded, plain)) {
+            database.getCollection("alerts")
+                    .insertOne(Document.parse(
+                            "{_id: 5, candid: 14, objectId: 'ZTF20b', candidate: {jd: 101.5, programid: 1}}"));
+        }
+        List<Document> inserted = aggregate(embedded, "");
+        assertThat(inserted).isEqualTo(aggregate(plain, ""));
+        assertThat(inserted).extracting(document -> document.get("candid")).containsExactly(11, 12, 14);
+
+        for (MongoDatabase database : List.of(embedded, plain)) {
+            database.getCollection("aux").deleteOne(Filters.eq("_id", "ZTF20a"));
+        }
+        List<Document> deleted = aggregate(embedded, "");
+        assertThat(deleted).isEqualTo(aggregate(plain, ""));
+        assertThat(deleted.get(0)).containsEntry("prv_candidates", null);
+
+        assertThat(embeddedBackend.keptPrefixComputations() - computationsBefore)
+                .isEqualTo(2);
+    }
+
+    @Test
+    void readOnlyFiltersShareOneComputation() {
+        long computationsBefore = embeddedBackend.keptPrefixComputations();
+        long hitsBefore = embeddedBackend.keptPrefixHits();
+
+        // The batch tag and the history length are set on fields that hold no document.
+        assertSameResults("{$addFields: {tag: '$candid'}}, {$match: {'candidate.magpsf': {$lt: 19}}},"
+                + " {$project: {_id: 0, tag: 1, 'candidate.magpsf': 1}}");
+        assertSameResults("{$addFields: {n_prv: {$size: {$ifNull: ['$prv_candidates', []]}}}},"
+                + " {$match: {n_prv: {$gte: 1}}}, {$project: {_id: 0, candid: 1, n_prv: 1}}");
+        assertSameResults("{$unwind: '$prv_candidates'}, {$project: {candid: 1, jd: '$prv_candidates.jd'}}");
+        // This $addFields merges a document into the embedded candidate, so it runs on deep copies.
+        List<Document> merged = aggregate(embedded, "{$addFields: {candidate: '$cross_matches'}}");
+        List<Document> upstream = aggregate(embedded, "");
+
+        assertThat(merged.get(0).get("candidate", Document.class)).containsKey("CLU");
+        assertThat(upstream).isEqualTo(aggregate(plain, ""));
+        assertThat(upstream.get(0).get("candidate", Document.class)).doesNotContainKey("CLU");
+        assertThat(embeddedBackend.keptPrefixComputations() - computationsBefore)
+                .isEqualTo(1);
+        assertThat(embeddedBackend.keptPrefixHits() - hitsBefore).isEqualTo(4);
     }
 
     @Test
