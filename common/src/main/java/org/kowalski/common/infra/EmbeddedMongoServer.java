@@ -61,8 +61,6 @@ public final class EmbeddedMongoServer implements AutoCloseable {
             backend = new EmbeddedStoreBackend(new MVStore.Builder()
                     .fileName(dataFile.toString())
                     .autoCompactFillRate(0)
-                    // NOTE: with documents encoded as BSON, this handler saw a ConcurrentModificationException
-                    // in run (d) of the broker benchmark: some code changes a stored document in place.
                     .backgroundExceptionHandler((thread, e) -> log.error(
                             "The embedded store file {} failed in its background writer ({}); the store closes and"
                                     + " later requests fail until the server restarts",
