@@ -7,6 +7,8 @@ import de.bwaldvogel.mongo.backend.CollectionOptions;
 import de.bwaldvogel.mongo.backend.CursorRegistry;
 import de.bwaldvogel.mongo.backend.DatabaseResolver;
 import de.bwaldvogel.mongo.backend.Index;
+import de.bwaldvogel.mongo.backend.IndexKey;
+import de.bwaldvogel.mongo.backend.KeyValue;
 import de.bwaldvogel.mongo.backend.QueryResult;
 import de.bwaldvogel.mongo.backend.aggregation.Aggregation;
 import de.bwaldvogel.mongo.backend.h2.H2Backend;
@@ -57,7 +59,8 @@ import org.kowalski.common.infra.IndexedClauses.IndexedClause;
  *       becomes a {@code $push} of the values the array lacks, found by hash instead of by comparing
  *       each value with every element ({@link AddToSetRewriter}).
  *   <li>Storage. New collections keep their documents as BSON ({@link BsonDocumentType}) instead of
- *       with Java serialization. Collections of an older store file keep their encoding.
+ *       with Java serialization, and new unique indexes order their keys without serializing them
+ *       ({@link IndexKeyType}). Collections and indexes of an older store file keep their encoding and order.
  * </ul>
  */
 final class EmbeddedStoreBackend extends H2Backend {
@@ -72,6 +75,15 @@ final class EmbeddedStoreBackend extends H2Backend {
 
     /** The value of {@link #VALUE_ENCODING_KEY} for documents stored by {@link BsonDocumentType}. */
     private static final String BSON_ENCODING = "bson";
+
+    /** What the H2 backend puts between the collection's name and the index's name to name an index map. */
+    private static final String INDEX_MAP_INFIX = "._index_";
+
+    /** Prefix of the meta map keys that name the key order of each index map, followed by the index name. */
+    private static final String INDEX_KEY_ORDER_KEY_PREFIX = "kowalski.indexKeyOrder.";
+
+    /** The value of an index's key order entry for a map ordered by {@link IndexKeyType}. */
+    private static final String TYPED_KEY_ORDER = "typed";
 
     /** The index-served clause of the first {@code $match} of the aggregation running on this thread. */
     private static final ThreadLocal<Prefilter> PREFILTER = new ThreadLocal<>();
@@ -227,6 +239,29 @@ final class EmbeddedStoreBackend extends H2Backend {
             // A $lookup of a collection that did not exist read nothing, so its kept output is outdated now.
             prefixCache().recordWrite();
             return new Collection(this, collectionName, options, dataMap, metaMap, cursorRegistry, prefixCache());
+        }
+
+        /**
+         * Opens a unique index on a map with {@link IndexKeyType}, or with H2's default key type when the map
+         * was written with it by an older store file, and records the choice in the collection's meta map.
+         */
+        @Override
+        protected Index<Object> openOrCreateUniqueIndex(
+                String collectionName, String indexName, List<IndexKey> keys, boolean sparse) {
+            MVStore mvStore = getMvStore();
+            String fullName = getFullCollectionNamespace(collectionName);
+            String indexMapName = fullName + INDEX_MAP_INFIX + indexName;
+            String orderKey = INDEX_KEY_ORDER_KEY_PREFIX + indexName;
+            MVMap<String, Object> metaMap = mvStore.openMap(META_MAP_PREFIX + fullName);
+            MVMap<KeyValue, Object> indexMap;
+            if (!mvStore.hasMap(indexMapName) || TYPED_KEY_ORDER.equals(metaMap.get(orderKey))) {
+                indexMap = mvStore.openMap(
+                        indexMapName, new MVMap.Builder<KeyValue, Object>().keyType(new IndexKeyType()));
+                metaMap.put(orderKey, TYPED_KEY_ORDER);
+            } else {
+                indexMap = mvStore.openMap(indexMapName);
+            }
+            return new EmbeddedUniqueIndex(indexMap, indexName, keys, sparse);
         }
 
         @Override

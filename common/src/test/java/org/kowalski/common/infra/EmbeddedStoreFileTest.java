@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
+import com.mongodb.client.model.IndexOptions;
 import de.bwaldvogel.mongo.MongoServer;
 import de.bwaldvogel.mongo.backend.h2.H2Backend;
 import java.nio.file.Files;
@@ -120,6 +121,58 @@ class EmbeddedStoreFileTest {
             assertThat(store.<String, Object>openMap("meta.kowalski.alerts").get("kowalski.valueEncoding"))
                     .as("encoding of the older collection")
                     .isNull();
+        } finally {
+            store.close();
+        }
+    }
+
+    @Test
+    void olderIndexKeepsItsKeyOrder() throws Exception {
+        Path file = dir.resolve("indexed/kowalski.mv.db");
+        Files.createDirectories(file.getParent());
+        // A unique index written by mongo-java-server's own H2 backend, whose key order differs from the
+        // embedded store's for strings of different lengths: the keys must be found in their written order.
+        H2Backend plain =
+                new H2Backend(new MVStore.Builder().fileName(file.toString()).open());
+        MongoServer plainServer = new MongoServer(plain);
+        try {
+            plainServer.bind("127.0.0.1", 0);
+            try (MongoClient client = MongoClients.create(
+                    "mongodb://127.0.0.1:" + plainServer.getLocalAddress().getPort())) {
+                var alerts = client.getDatabase("kowalski").getCollection("alerts");
+                alerts.createIndex(new Document("candid", 1), new IndexOptions().unique(true));
+                for (int i = 0; i < 500; i++) {
+                    alerts.insertOne(new Document("_id", "a" + i).append("candid", "c" + i * 7_919L % 500));
+                }
+            }
+        } finally {
+            plainServer.shutdownNow();
+        }
+
+        try (EmbeddedMongoServer server = EmbeddedMongoServer.start(file, 0);
+                MongoClient client = MongoClients.create(server.connectionString())) {
+            var database = client.getDatabase("kowalski");
+            var alerts = database.getCollection("alerts");
+            for (int i = 0; i < 500; i += 11) {
+                Document found = alerts.find(new Document("candid", "c" + i * 7_919L % 500))
+                        .first();
+                assertThat(found).as("alert a%d by candid", i).isNotNull();
+                assertThat(found.getString("_id")).isEqualTo("a" + i);
+            }
+            var fresh = database.getCollection("fresh");
+            fresh.createIndex(new Document("candid", 1), new IndexOptions().unique(true));
+            fresh.insertOne(new Document("_id", "b").append("candid", 5L));
+        }
+
+        MVStore store =
+                new MVStore.Builder().fileName(file.toString()).readOnly().open();
+        try {
+            assertThat(store.<String, Object>openMap("meta.kowalski.alerts").get("kowalski.indexKeyOrder.candid_1"))
+                    .as("key order of the older index")
+                    .isNull();
+            assertThat(store.<String, Object>openMap("meta.kowalski.fresh").get("kowalski.indexKeyOrder.candid_1"))
+                    .as("key order of the new index")
+                    .isEqualTo("typed");
         } finally {
             store.close();
         }
