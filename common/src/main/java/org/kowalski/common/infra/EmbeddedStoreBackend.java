@@ -367,6 +367,7 @@ final class EmbeddedStoreBackend extends H2Backend {
         @Override
         protected Object addDocumentInternal(Document document) {
             Object key = super.addDocumentInternal(document);
+            updateDataSize(BsonSize.of(document));
             prefixCache.recordChange(getFullName(), null, document);
             return key;
         }
@@ -374,6 +375,7 @@ final class EmbeddedStoreBackend extends H2Backend {
         @Override
         protected void handleUpdate(Object position, Document oldDocument, Document newDocument) {
             super.handleUpdate(position, oldDocument, newDocument);
+            updateDataSize(BsonSize.of(newDocument) - BsonSize.of(oldDocument));
             prefixCache.recordChange(getFullName(), oldDocument, newDocument);
         }
 
@@ -381,7 +383,19 @@ final class EmbeddedStoreBackend extends H2Backend {
         protected void removeDocument(Object position) {
             Document removed = getDocument(position);
             super.removeDocument(position);
+            if (removed != null) {
+                updateDataSize(-BsonSize.of(removed));
+            }
             prefixCache.recordChange(getFullName(), removed, null);
+        }
+
+        /**
+         * Returns false, so that the H2 backend does not encode each written document to count the data
+         * size: this collection counts it itself, with {@link BsonSize}, in the three methods above.
+         */
+        @Override
+        protected boolean tracksDataSize() {
+            return false;
         }
 
         /**
