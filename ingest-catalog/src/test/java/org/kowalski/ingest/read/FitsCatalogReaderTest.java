@@ -56,8 +56,12 @@ class FitsCatalogReaderTest {
     }
 
     private static List<Map<String, Object>> readAll(Path file) throws Exception {
+        return readAll(FitsCatalogReader.open(file, null));
+    }
+
+    private static List<Map<String, Object>> readAll(FitsCatalogReader opened) throws Exception {
         List<Map<String, Object>> rows = new ArrayList<>();
-        try (FitsCatalogReader reader = FitsCatalogReader.open(file, null)) {
+        try (FitsCatalogReader reader = opened) {
             for (CatalogRow row = reader.next(); row != null; row = reader.next()) {
                 rows.add(row.values());
             }
@@ -92,5 +96,17 @@ class FitsCatalogReaderTest {
 
         assertThat(rows).extracting(row -> row.get("name")).containsExactly("alpha", "b", "");
         assertThat(rows).extracting(row -> row.get("ra")).containsExactly(10.5, 20.5, 30.5);
+    }
+
+    @Test
+    void tableOnDiskReadsAsInMemory() throws Exception {
+        Path file = writeTable();
+
+        List<Map<String, Object>> fromDisk = readAll(FitsCatalogReader.open(file, null, 0));
+
+        assertThat(fromDisk).hasSize(3);
+        assertThat(fromDisk).isEqualTo(readAll(file));
+        assertThat(fromDisk.get(1).get("u32")).isEqualTo(4_000_000_000L);
+        assertThat(fromDisk.get(0).get("name")).isEqualTo("alpha");
     }
 }
