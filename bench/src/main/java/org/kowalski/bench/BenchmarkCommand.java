@@ -74,7 +74,7 @@ public final class BenchmarkCommand implements Callable<Integer> {
 
     @Option(
             names = "--sweep-seconds",
-            defaultValue = "15",
+            defaultValue = "10",
             description = "Time limit in seconds of each run of the thread sweep at the thread counts other than"
                     + " --broker-threads, which run (a) measures on the whole backlog (default: ${DEFAULT-VALUE}).")
     int sweepSeconds;
