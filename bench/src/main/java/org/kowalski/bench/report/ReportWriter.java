@@ -186,7 +186,8 @@ public final class ReportWriter {
         if (!measured) {
             out.append("it finished no batch within the time limit, so its rate is far below the target.");
         } else if (perCore.median() >= TARGET_PER_CORE) {
-            out.append("the target is met.");
+            out.append(String.format(
+                    Locale.ROOT, "the target is met, %.1f times over.", perCore.median() / TARGET_PER_CORE));
         } else {
             out.append(String.format(
                     Locale.ROOT, "it falls short by a factor of %.1f.", TARGET_PER_CORE / perCore.median()));
@@ -199,11 +200,12 @@ public final class ReportWriter {
                 slowest = entry.getKey();
             }
         }
+        boolean met = measured && perCore.median() >= TARGET_PER_CORE;
         if (slowest != null) {
             out.append(String.format(
                     Locale.ROOT,
-                    " The stage that holds it back is %s (`%s`), with %.0f%% of the pipeline's batch time,"
-                            + " %.1f ms per alert.",
+                    " The %s %s (`%s`), with %.0f%% of the pipeline's batch time, %.1f ms per alert.",
+                    met ? "largest stage, the next to speed up, is" : "stage that holds it back is",
                     STAGES.getOrDefault(slowest, slowest),
                     slowest,
                     100 * shares.get(slowest),
