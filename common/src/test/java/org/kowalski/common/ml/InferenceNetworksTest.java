@@ -63,62 +63,48 @@ class InferenceNetworksTest {
     @Test
     void rebuiltModelsScoreLikeImported() {
         assertThat(scorer.modelNames()).containsExactly("braai", "acai_h", "acai_v", "acai_o", "acai_n", "acai_b");
-        List<Integer> rows = IntStream.range(0, triplets.length).boxed().toList();
 
         for (LoadedModel rebuilt : scorer.loadedModels()) {
             ModelDefinition definition = rebuilt.definition();
             LoadedModel imported = KerasModelImporter.importModel(definition, SampleModels.file(modelsDir, definition));
-            List<float[]> vectors = rows.stream()
-                    .map(row -> definition.usesFeatures() ? features.get(row).vector(definition.featureNames()) : null)
-                    .toList();
 
-            LoadedModel merged = imported.rebuiltForInference(InferenceNetworks.SeparableMode.MERGED);
-
-            // One batch of ten, then each alert alone.
-            float[] expected = MlScorer.predict(imported, rows, vectors, triplets);
-            float[] batch = MlScorer.predict(rebuilt, rows, vectors, triplets);
-            float[] mergedBatch = MlScorer.predict(merged, rows, vectors, triplets);
-            for (int row : rows) {
-                float single =
-                        MlScorer.predict(rebuilt, List.of(row), List.of(vectorOrEmpty(vectors.get(row))), triplets)[0];
-                assertThat(batch[row])
-                        .as("%s of alert %d in a batch", definition.name(), row)
-                        .isCloseTo(expected[row], within(1e-6f));
-                assertThat(single)
-                        .as("%s of alert %d alone", definition.name(), row)
-                        .isCloseTo(expected[row], within(1e-6f));
-                assertThat(mergedBatch[row])
-                        .as("%s of alert %d, separable layers merged", definition.name(), row)
-                        .isCloseTo(expected[row], within(1e-6f));
-            }
+            assertScoresLike(imported, rebuilt, "rebuilt");
+            assertScoresLike(
+                    imported,
+                    imported.rebuiltForInference(InferenceNetworks.SeparableMode.MERGED),
+                    "separable layers merged");
         }
     }
 
     @Test
     void onnxModelsScoreLikeImported() throws Exception {
-        List<Integer> rows = IntStream.range(0, triplets.length).boxed().toList();
-
         for (LoadedModel rebuilt : scorer.loadedModels()) {
             ModelDefinition definition = rebuilt.definition();
             LoadedModel imported = KerasModelImporter.importModel(definition, SampleModels.file(modelsDir, definition));
-            LoadedModel onnx = imported.onOnnxRuntime();
-            List<float[]> vectors = rows.stream()
-                    .map(row -> definition.usesFeatures() ? features.get(row).vector(definition.featureNames()) : null)
-                    .toList();
 
-            // One batch of ten, then each alert alone.
-            float[] expected = MlScorer.predict(imported, rows, vectors, triplets);
-            float[] batch = MlScorer.predict(onnx, rows, vectors, triplets);
-            for (int row : rows) {
-                float single =
-                        MlScorer.predict(onnx, List.of(row), List.of(vectorOrEmpty(vectors.get(row))), triplets)[0];
-                assertThat(batch[row])
-                        .as("%s of alert %d in a batch on ONNX Runtime", definition.name(), row)
-                        .isCloseTo(expected[row], within(1e-6f));
-                assertThat(single)
-                        .as("%s of alert %d alone on ONNX Runtime", definition.name(), row)
-                        .isCloseTo(expected[row], within(1e-6f));
-            }
+            assertScoresLike(imported, imported.onOnnxRuntime(), "on ONNX Runtime");
+        }
+    }
+
+    /** Checks that the candidate scores every sample alert as the imported network does, in one batch and alone. */
+    private void assertScoresLike(LoadedModel imported, LoadedModel candidate, String variant) {
+        ModelDefinition definition = imported.definition();
+        List<Integer> rows = IntStream.range(0, triplets.length).boxed().toList();
+        List<float[]> vectors = rows.stream()
+                .map(row -> definition.usesFeatures() ? features.get(row).vector(definition.featureNames()) : null)
+                .toList();
+
+        float[] expected = MlScorer.predict(imported, rows, vectors, triplets);
+        float[] batch = MlScorer.predict(candidate, rows, vectors, triplets);
+        for (int row : rows) {
+            float single =
+                    MlScorer.predict(candidate, List.of(row), List.of(vectorOrEmpty(vectors.get(row))), triplets)[0];
+            assertThat(batch[row])
+                    .as("%s of alert %d in a batch, %s", definition.name(), row, variant)
+                    .isCloseTo(expected[row], within(1e-6f));
+            assertThat(single)
+                    .as("%s of alert %d alone, %s", definition.name(), row, variant)
+                    .isCloseTo(expected[row], within(1e-6f));
         }
     }
 
