@@ -63,6 +63,7 @@ final class BenchmarkSuite {
         results.loadAtStart = MachineInfo.loadAverage();
         results.command = options.commandLine;
         results.options = describeOptions();
+        results.runs = options.runs;
 
         AlertTemplates templates = AlertTemplates.load();
         results.alertSource = templates.source();
@@ -302,8 +303,20 @@ final class BenchmarkSuite {
             scenario = BrokerScenario.values()[scenario.ordinal() - 1];
         }
         AlertReplayer burst = AlertReplayer.plan(templates, options.burstAlerts, options.repeatShare, SEED + 1);
-        long limit = Math.min(options.burstTimeoutSeconds, Math.max(MIN_BURST_SECONDS, secondsLeft() - 20));
-        results.burst = broker.runLive(scenario, options.brokerThreads, burst, Duration.ofSeconds(limit));
+        for (int run = 1; run <= options.runs; run++) {
+            long left = secondsLeft() - 20;
+            if (run > 1) {
+                // A repetition starts only when the one before finished and another as long still fits.
+                BrokerRunResult previous = results.bursts.get(results.bursts.size() - 1);
+                long needed = Math.round(previous.elapsedMs() / 1000) + APPLICATION_START_SECONDS;
+                if (previous.timedOut() || previous.missingStage() != null || left < needed) {
+                    log.info("Burst run {} skipped: {} s left, a run needs about {} s", run, left, needed);
+                    break;
+                }
+            }
+            long limit = Math.min(options.burstTimeoutSeconds, Math.max(MIN_BURST_SECONDS, left));
+            results.bursts.add(broker.runLive(scenario, options.brokerThreads, burst, Duration.ofSeconds(limit)));
+        }
     }
 
     private void runApi(BenchEnvironment environment, AlertReplayer replayer, String catalog, BenchResults results) {

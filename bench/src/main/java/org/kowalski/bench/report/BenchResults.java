@@ -69,7 +69,11 @@ public final class BenchResults {
     /** Runs of scenario (a) by consumer thread count. */
     public final Map<Integer, List<BrokerRunResult>> sweep = new TreeMap<>();
 
-    public BrokerRunResult burst;
+    /** Runs of each part that the options ask for. */
+    public int runs;
+
+    /** Runs of the burst test, in order; fewer than the other parts' runs when the budget ran short. */
+    public final List<BrokerRunResult> bursts = new ArrayList<>();
 
     public final List<ApiResult> api = new ArrayList<>();
     public String apiNotMeasured;

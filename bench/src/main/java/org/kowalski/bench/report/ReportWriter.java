@@ -514,54 +514,92 @@ public final class ReportWriter {
     }
 
     private String burstSection() {
-        BrokerRunResult burst = results.burst;
-        if (burst == null) {
+        List<BrokerRunResult> bursts = results.bursts;
+        if (bursts.isEmpty()) {
             return "Not measured in this run.\n\n";
         }
-        if (burst.missingStage() != null) {
-            return "Not measured: " + burst.missingStage() + ".\n\n";
+        BrokerRunResult first = bursts.get(0);
+        if (first.missingStage() != null) {
+            return "Not measured: " + first.missingStage() + ".\n\n";
         }
+        List<BrokerRunResult> finished =
+                bursts.stream().filter(run -> !run.timedOut()).toList();
         StringBuilder out = new StringBuilder();
         out.append(String.format(
                 Locale.ROOT,
                 "%,d alerts published at once by a producer in the benchmark JVM while the broker ran,"
-                        + " configured as run (%s) %s; one run. Publishing took %.1f s.",
-                burst.published(),
-                burst.scenario().letter(),
-                burst.scenario().description(),
-                burst.publishMs() / 1000));
-        if (burst.timedOut()) {
+                        + " configured as run (%s) %s; %s a new application and empty alert collections."
+                        + " Publishing took %s s.",
+                first.published(),
+                first.scenario().letter(),
+                first.scenario().description(),
+                bursts.size() == 1 ? "one run, with" : bursts.size() + " runs, each with",
+                spread(bursts, run -> run.publishMs() / 1000).format(1)));
+        if (bursts.size() < results.runs) {
             out.append(String.format(
-                    Locale.ROOT,
-                    " The time limit of %.0f s was reached with %,d alerts stored and %,d done (%.1f alerts/s).",
-                    burst.elapsedMs() / 1000,
-                    burst.stored(),
-                    burst.done(),
-                    burst.alertsPerSecond()));
-            if (burst.alertsPerSecond() > 0) {
+                    Locale.ROOT, " The time budget left room for %d of the %d runs.", bursts.size(), results.runs));
+        }
+        for (BrokerRunResult run : bursts) {
+            if (run.timedOut()) {
                 out.append(String.format(
                         Locale.ROOT,
-                        " At that rate all %,d would be stored and filtered after about %.1f hours (an estimate"
-                                + " from the rate, not a measurement).",
-                        burst.published(),
-                        burst.published() / burst.alertsPerSecond() / 3600));
+                        " Run %d reached its time limit of %.0f s with %,d alerts stored and %,d done (%.1f"
+                                + " alerts/s).",
+                        bursts.indexOf(run) + 1,
+                        run.elapsedMs() / 1000,
+                        run.stored(),
+                        run.done(),
+                        run.alertsPerSecond()));
+                if (run.alertsPerSecond() > 0) {
+                    out.append(String.format(
+                            Locale.ROOT,
+                            " At that rate all %,d would be stored and filtered after about %.0f s (an estimate"
+                                    + " from the rate, not a measurement).",
+                            run.published(),
+                            run.published() / run.alertsPerSecond()));
+                }
             }
-            out.append("\n\n");
-        } else {
-            out.append(String.format(
-                    Locale.ROOT,
-                    " All were stored and filtered %.1f s after the first publish (%.1f alerts/s); the lag"
-                            + " drained %.1f s after the last publish. Latency stored p50 %.1f s, p99 %.1f s; done"
-                            + " p50 %.1f s, p99 %.1f s; peak heap %.0f MiB.\n\n",
-                    burst.elapsedMs() / 1000,
-                    burst.alertsPerSecond(),
-                    burst.drainMs() / 1000,
-                    burst.storeP50Ms() / 1000,
-                    burst.storeP99Ms() / 1000,
-                    burst.doneP50Ms() / 1000,
-                    burst.doneP99Ms() / 1000,
-                    burst.peakHeapBytes() / (1024.0 * 1024)));
         }
+        out.append("\n\n");
+        if (!finished.isEmpty()) {
+            out.append(burstTable(finished, first.published(), bursts.size()));
+        }
+        return out.toString();
+    }
+
+    /** Returns the table of the burst runs that stored and filtered every alert. */
+    private static String burstTable(List<BrokerRunResult> finished, int published, int runs) {
+        StringBuilder out = new StringBuilder();
+        out.append(String.format(
+                Locale.ROOT,
+                "Of the runs that stored and filtered all %,d alerts (%d of %d):\n\n",
+                published,
+                finished.size(),
+                runs));
+        out.append("| measure | median (min to max) |\n|---|---|\n");
+        out.append("| all stored and filtered, after the first publish (s) | ")
+                .append(spread(finished, run -> run.elapsedMs() / 1000).format(1))
+                .append(" |\n");
+        out.append("| alerts/s | ")
+                .append(spread(finished, BrokerRunResult::alertsPerSecond).format(1))
+                .append(" |\n");
+        out.append("| lag drained, after the last publish (s) | ")
+                .append(spread(finished, run -> run.drainMs() / 1000).format(1))
+                .append(" |\n");
+        out.append("| stored p50 / p99 (s) | ")
+                .append(spread(finished, run -> run.storeP50Ms() / 1000).format(1))
+                .append(" / ")
+                .append(spread(finished, run -> run.storeP99Ms() / 1000).format(1))
+                .append(" |\n");
+        out.append("| done p50 / p99 (s) | ")
+                .append(spread(finished, run -> run.doneP50Ms() / 1000).format(1))
+                .append(" / ")
+                .append(spread(finished, run -> run.doneP99Ms() / 1000).format(1))
+                .append(" |\n");
+        out.append("| peak heap (MiB) | ")
+                .append(spread(finished, run -> run.peakHeapBytes() / (1024.0 * 1024))
+                        .format(0))
+                .append(" |\n\n");
         return out.toString();
     }
 

@@ -71,6 +71,66 @@ class ReportWriterTest {
         assertThat(page).contains("This run used the embedded store and the in-process Kafka only");
     }
 
+    @Test
+    void burstRunsGiveMedians() {
+        BenchResults results = results();
+        results.runs = 3;
+        results.bursts.add(burst(160_000, 40_000, false));
+        results.bursts.add(burst(200_000, 40_000, false));
+        results.bursts.add(burst(300_000, 30_000, true));
+
+        String page = new ReportWriter(results).markdown("plot.png");
+
+        assertThat(page).contains("; 3 runs, each with a new application");
+        assertThat(page)
+                .contains("Run 3 reached its time limit of 300 s with 30,000 alerts stored and 30,000 done (100.0"
+                        + " alerts/s).");
+        assertThat(page).contains("(2 of 3):");
+        assertThat(page).contains("| all stored and filtered, after the first publish (s) | 180.0 (160.0 to 200.0) |");
+        assertThat(page).contains("| alerts/s | 225.0 (200.0 to 250.0) |");
+    }
+
+    @Test
+    void shortenedBurstSaysSo() {
+        BenchResults results = results();
+        results.runs = 3;
+        results.bursts.add(burst(160_000, 40_000, false));
+
+        String page = new ReportWriter(results).markdown("plot.png");
+
+        assertThat(page).contains("; one run, with a new application");
+        assertThat(page).contains("The time budget left room for 1 of the 3 runs.");
+        assertThat(page).contains("| alerts/s | 250.0 (1 run) |");
+    }
+
+    /** Returns a burst of 40,000 alerts that took {@code elapsedMs} with {@code done} alerts done. */
+    private static BrokerRunResult burst(double elapsedMs, int done, boolean timedOut) {
+        return new BrokerRunResult(
+                BrokerScenario.FILTERS,
+                2,
+                40_000,
+                done,
+                done,
+                done,
+                0,
+                elapsedMs,
+                37_000,
+                elapsedMs - 37_000,
+                60_000,
+                120_000,
+                60_100,
+                120_100,
+                2L << 30,
+                300_000,
+                0,
+                Map.of(),
+                timedOut,
+                false,
+                null,
+                new ArrayList<>(),
+                0.5);
+    }
+
     private static BenchResults results() {
         BenchResults results = new BenchResults();
         results.machine = TWO_CORES;
