@@ -17,7 +17,7 @@ public final class BenchmarkCommand implements Callable<Integer> {
 
     @Option(
             names = "--budget-s",
-            defaultValue = "1620",
+            defaultValue = "1700",
             description = "Time budget of the whole benchmark in seconds; the broker runs' time limits share"
                     + " out what the other parts leave (default: ${DEFAULT-VALUE}, so that make bench with its"
                     + " build ends within 30 minutes).")
