@@ -284,8 +284,8 @@ final class BenchmarkSuite {
     }
 
     /**
-     * Returns the part of the budget kept for the burst: a sixth, which holds the publishing and the filtering
-     * of 40,000 alerts at about 200 alerts per second.
+     * Returns the part of the budget kept for the burst: a sixth, enough to publish and filter 40,000 alerts
+     * at about 200 alerts per second.
      */
     private long burstReserveSeconds() {
         return Math.max(MIN_BURST_SECONDS, options.budgetSeconds / 6);

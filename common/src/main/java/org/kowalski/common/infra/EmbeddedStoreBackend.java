@@ -76,7 +76,7 @@ final class EmbeddedStoreBackend extends H2Backend {
     /** The value of {@link #VALUE_ENCODING_KEY} for documents stored by {@link BsonDocumentType}. */
     private static final String BSON_ENCODING = "bson";
 
-    /** What the H2 backend puts between the collection's name and the index's name to name an index map. */
+    /** Infix of the H2 backend's index map names, between the collection's name and the index's name. */
     private static final String INDEX_MAP_INFIX = "._index_";
 
     /** Prefix of the meta map keys that name the key order of each index map, followed by the index name. */

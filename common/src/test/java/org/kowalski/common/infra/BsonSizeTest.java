@@ -2,14 +2,10 @@ package org.kowalski.common.infra;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.mongodb.client.MongoClient;
-import com.mongodb.client.MongoClients;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Updates;
-import de.bwaldvogel.mongo.MongoServer;
-import de.bwaldvogel.mongo.backend.h2.H2Backend;
 import de.bwaldvogel.mongo.bson.BinData;
 import de.bwaldvogel.mongo.bson.BsonRegularExpression;
 import de.bwaldvogel.mongo.bson.BsonTimestamp;
@@ -24,7 +20,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import org.h2.mvstore.MVStore;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -85,17 +80,9 @@ class BsonSizeTest {
 
     @Test
     void dataSizeMatchesPlainStore() {
-        MongoServer embeddedServer = new MongoServer(new EmbeddedStoreBackend(MVStore.open(null)));
-        MongoServer plainServer = new MongoServer(H2Backend.inMemory());
-        embeddedServer.bind("127.0.0.1", 0);
-        plainServer.bind("127.0.0.1", 0);
-        try (MongoClient embeddedClient = MongoClients.create("mongodb://127.0.0.1:"
-                        + embeddedServer.getLocalAddress().getPort());
-                MongoClient plainClient = MongoClients.create(
-                        "mongodb://127.0.0.1:" + plainServer.getLocalAddress().getPort())) {
+        try (PlainAndEmbeddedStores stores = new PlainAndEmbeddedStores()) {
             List<Long> sizes = new ArrayList<>();
-            for (MongoDatabase database :
-                    List.of(embeddedClient.getDatabase("kowalski"), plainClient.getDatabase("kowalski"))) {
+            for (MongoDatabase database : List.of(stores.embedded(), stores.plain())) {
                 MongoCollection<org.bson.Document> aux = database.getCollection("aux");
                 for (int i = 0; i < 50; i++) {
                     aux.insertOne(new org.bson.Document("_id", "ZTF20a" + i)
@@ -112,9 +99,6 @@ class BsonSizeTest {
             }
 
             assertThat(sizes.get(0)).isPositive().isEqualTo(sizes.get(1));
-        } finally {
-            embeddedServer.shutdownNow();
-            plainServer.shutdownNow();
         }
     }
 }

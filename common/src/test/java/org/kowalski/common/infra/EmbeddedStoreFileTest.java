@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Date;
 import java.util.List;
+import java.util.function.Consumer;
 import org.bson.Document;
 import org.bson.types.Binary;
 import org.bson.types.Decimal128;
@@ -50,6 +51,21 @@ class EmbeddedStoreFileTest {
                                 new Document("jd", 2_458_001.5).append("fid", 2)));
     }
 
+    /** Runs the writes on the database {@code kowalski} of a store file opened by mongo-java-server's own H2 backend. */
+    private static void writeWithPlainBackend(Path file, Consumer<com.mongodb.client.MongoDatabase> writes) {
+        MongoServer plainServer = new MongoServer(
+                new H2Backend(new MVStore.Builder().fileName(file.toString()).open()));
+        try {
+            plainServer.bind("127.0.0.1", 0);
+            try (MongoClient client = MongoClients.create(
+                    "mongodb://127.0.0.1:" + plainServer.getLocalAddress().getPort())) {
+                writes.accept(client.getDatabase("kowalski"));
+            }
+        } finally {
+            plainServer.shutdownNow();
+        }
+    }
+
     @Test
     void documentsRoundTripAcrossRestart() {
         Path file = dir.resolve("store/kowalski.mv.db");
@@ -76,19 +92,7 @@ class EmbeddedStoreFileTest {
         Path file = dir.resolve("older/kowalski.mv.db");
         Files.createDirectories(file.getParent());
         // A file written by mongo-java-server's own H2 backend, as the embedded store did before it wrote BSON.
-        H2Backend plain =
-                new H2Backend(new MVStore.Builder().fileName(file.toString()).open());
-        MongoServer plainServer = new MongoServer(plain);
-        try {
-            plainServer.bind("127.0.0.1", 0);
-            String address =
-                    "mongodb://127.0.0.1:" + plainServer.getLocalAddress().getPort();
-            try (MongoClient client = MongoClients.create(address)) {
-                client.getDatabase("kowalski").getCollection("alerts").insertOne(sample());
-            }
-        } finally {
-            plainServer.shutdownNow();
-        }
+        writeWithPlainBackend(file, database -> database.getCollection("alerts").insertOne(sample()));
 
         try (EmbeddedMongoServer server = EmbeddedMongoServer.start(file, 0);
                 MongoClient client = MongoClients.create(server.connectionString())) {
@@ -132,22 +136,13 @@ class EmbeddedStoreFileTest {
         Files.createDirectories(file.getParent());
         // A unique index written by mongo-java-server's own H2 backend, whose key order differs from the
         // embedded store's for strings of different lengths: the keys must be found in their written order.
-        H2Backend plain =
-                new H2Backend(new MVStore.Builder().fileName(file.toString()).open());
-        MongoServer plainServer = new MongoServer(plain);
-        try {
-            plainServer.bind("127.0.0.1", 0);
-            try (MongoClient client = MongoClients.create(
-                    "mongodb://127.0.0.1:" + plainServer.getLocalAddress().getPort())) {
-                var alerts = client.getDatabase("kowalski").getCollection("alerts");
-                alerts.createIndex(new Document("candid", 1), new IndexOptions().unique(true));
-                for (int i = 0; i < 500; i++) {
-                    alerts.insertOne(new Document("_id", "a" + i).append("candid", "c" + i * 7_919L % 500));
-                }
+        writeWithPlainBackend(file, database -> {
+            var alerts = database.getCollection("alerts");
+            alerts.createIndex(new Document("candid", 1), new IndexOptions().unique(true));
+            for (int i = 0; i < 500; i++) {
+                alerts.insertOne(new Document("_id", "a" + i).append("candid", "c" + i * 7_919L % 500));
             }
-        } finally {
-            plainServer.shutdownNow();
-        }
+        });
 
         try (EmbeddedMongoServer server = EmbeddedMongoServer.start(file, 0);
                 MongoClient client = MongoClients.create(server.connectionString())) {

@@ -4,22 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.mongodb.MongoWriteException;
-import com.mongodb.client.MongoClient;
-import com.mongodb.client.MongoClients;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.IndexOptions;
 import com.mongodb.client.model.Indexes;
 import com.mongodb.client.model.Sorts;
-import de.bwaldvogel.mongo.MongoServer;
 import de.bwaldvogel.mongo.backend.KeyValue;
-import de.bwaldvogel.mongo.backend.h2.H2Backend;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import org.bson.Document;
 import org.bson.types.ObjectId;
-import org.h2.mvstore.MVStore;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -91,18 +86,9 @@ class IndexKeyTypeTest {
 
     @Test
     void uniqueIndexesServeLikePlainStore() {
-        MongoServer embeddedServer = new MongoServer(new EmbeddedStoreBackend(MVStore.open(null)));
-        MongoServer plainServer = new MongoServer(H2Backend.inMemory());
-        embeddedServer.bind("127.0.0.1", 0);
-        plainServer.bind("127.0.0.1", 0);
-        try (MongoClient embeddedClient = MongoClients.create("mongodb://127.0.0.1:"
-                        + embeddedServer.getLocalAddress().getPort());
-                MongoClient plainClient = MongoClients.create(
-                        "mongodb://127.0.0.1:" + plainServer.getLocalAddress().getPort())) {
-            MongoCollection<Document> embedded =
-                    embeddedClient.getDatabase("kowalski").getCollection("alerts");
-            MongoCollection<Document> plain =
-                    plainClient.getDatabase("kowalski").getCollection("alerts");
+        try (PlainAndEmbeddedStores stores = new PlainAndEmbeddedStores()) {
+            MongoCollection<Document> embedded = stores.embedded().getCollection("alerts");
+            MongoCollection<Document> plain = stores.plain().getCollection("alerts");
             for (MongoCollection<Document> alerts : List.of(embedded, plain)) {
                 alerts.createIndex(Indexes.ascending("candid"), new IndexOptions().unique(true));
                 alerts.createIndex(
@@ -145,9 +131,6 @@ class IndexKeyTypeTest {
                             .sort(Sorts.ascending("_id"))
                             .into(new ArrayList<>()))
                     .hasSize(3);
-        } finally {
-            embeddedServer.shutdownNow();
-            plainServer.shutdownNow();
         }
     }
 }
