@@ -12,6 +12,9 @@ COMPOSE ?= $(shell if command -v docker-compose >/dev/null 2>&1; then echo docke
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  %-14s %s\n", $$1, $$2}'
 
+# NOTE: an executable jar whose own module did not change keeps the other modules of its last build
+# (the jar plugin and Spring Boot's repackaging both skip it). Rewriting it here instead would break a
+# running make run, which reads classes from it while make stream and make ingest build.
 build: ## Compile every module and package the jars, without tests
 	$(MVN) -q install -DskipTests -Dspotless.check.skip=true
 
@@ -40,6 +43,9 @@ BENCH_JAR := bench/target/kowalski-bench.jar
 BENCH_JAVA_OPTS ?= -Xms1g -Xmx6g -XX:+UseParallelGC
 
 bench: ## Run the benchmarks (under 30 minutes on 2 cores) and write docs/benchmarks.md; BENCH_ARGS="--help" lists the sizes
+	@# The jar plugin keeps a jar whose module classes did not change, and Spring Boot does not repackage a
+	@# repackaged jar, so without this the benchmark would bundle the previous build of the other modules.
+	rm -f $(BENCH_JAR)
 	$(MVN) -q -pl bench -am package -DskipTests -Dspotless.check.skip=true -Dspring-boot.repackage.skip=false
 	$(JAVA) $(BENCH_JAVA_OPTS) -Dkowalski.shared.dir=$(abspath ../shared) -jar $(BENCH_JAR) --command="$(strip make bench $(BENCH_ARGS))" $(BENCH_ARGS)
 
